@@ -1,0 +1,79 @@
+import { JupyterFrontEnd } from '@jupyterlab/application';
+import { ICommandPalette, ReactWidget } from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { TranslationBundle } from '@jupyterlab/translation';
+import { LabIcon } from '@jupyterlab/ui-components';
+import React from 'react';
+
+import { IVREConnection, ServiceName } from './connection';
+import { StatusView } from './StatusView';
+
+export const PALETTE_CATEGORY = 'Virtual Research Environment';
+
+export interface ISidebarPanelOptions {
+  service: ServiceName;
+  /** The plugin whose settings hold this panel's `rank`. */
+  pluginId: string;
+  title: string;
+  caption: string;
+  icon: LabIcon;
+  connection: IVREConnection;
+  trans: TranslationBundle;
+  settings: ISettingRegistry | null;
+  palette: ICommandPalette | null;
+}
+
+/** Read one setting's composite value; the fallback when settings are unavailable. */
+export async function readSetting<T>(
+  settings: ISettingRegistry | null,
+  pluginId: string,
+  key: string,
+  fallback: T
+): Promise<T> {
+  if (!settings) {
+    return fallback;
+  }
+  try {
+    const loaded = await settings.load(pluginId);
+    return loaded.get(key).composite as T;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Add a left-sidebar panel for one service, showing its server extension's
+ * state, and a palette command that opens it.
+ */
+export async function addSidebarPanel(
+  app: JupyterFrontEnd,
+  options: ISidebarPanelOptions
+): Promise<ReactWidget> {
+  const { service, pluginId, title, connection, trans, settings } = options;
+  const [rank, refreshSeconds] = await Promise.all([
+    readSetting(settings, pluginId, 'rank', 500),
+    readSetting(settings, 'jupyterlab-vre:common', 'statusRefreshSeconds', 60)
+  ]);
+  const load = () => connection.status(service);
+  const panel = ReactWidget.create(
+    <div className="jp-vre-Panel">
+      <header className="jp-vre-Panel-header">
+        <h2>{title}</h2>
+      </header>
+      <StatusView load={load} trans={trans} refreshSeconds={refreshSeconds} />
+    </div>
+  );
+  panel.id = `jp-vre-${service}-panel`;
+  panel.addClass('jp-vre-SidebarPanel');
+  panel.title.icon = options.icon;
+  panel.title.caption = options.caption;
+  app.shell.add(panel, 'left', { rank });
+
+  const command = `jupyterlab-vre:open-${service}-panel`;
+  app.commands.addCommand(command, {
+    label: trans.__('Open the %1 panel', title),
+    execute: () => app.shell.activateById(panel.id)
+  });
+  options.palette?.addItem({ command, category: trans.__(PALETTE_CATEGORY) });
+  return panel;
+}
