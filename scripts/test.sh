@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The README's test command: set everything up, then run every test.
+# Each suite runs even if an earlier one failed; the exit code is non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/bootstrap.sh --tests || exit 1
+export PATH="$PWD/.venv/bin:$PATH"
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+declare -a results=()
+run() {
+  local name=$1; shift
+  printf '\n== %s\n' "$name"
+  if "$@"; then results+=("ok      $name"); else results+=("FAILED  $name"); fi
+}
+
+run "lint: ruff" bash -c 'ruff check . && ruff format --check .'
+run "lint: eslint + prettier" jlpm lint:check
+run "pytest: unit, integration, packaging" python -m pytest tests -ra
+run "jest" jlpm test
+run "UI: Galata in Chromium" bash -c 'cd ui-tests && jlpm playwright test'
+
+printf '\n== summary\n'
+printf '%s\n' "${results[@]}"
+! printf '%s\n' "${results[@]}" | grep -q '^FAILED'
