@@ -77,7 +77,11 @@ async def test_domain_errors_keep_their_status_and_code(routes, jp_fetch):
     assert (code, payload["error"]) == (404, "did_not_found")
     code, payload = await fetch_error(jp_fetch, "vre", "api", "test", "fail", params={"kind": "timeout"})
     assert code == 504
-    assert payload == {"error": "backend_timeout", "message": "Rucio: no answer within 30 s", "backend": "Rucio"}
+    assert payload == {
+        "error": "backend_timeout",
+        "message": "Rucio: no answer within 30 s",
+        "backend": "Rucio",
+    }
 
 
 async def test_unexpected_errors_reveal_nothing(routes, jp_fetch):
