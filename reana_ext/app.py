@@ -7,6 +7,7 @@ from typing import Any
 
 from traitlets import Unicode, default
 
+from vre_common.context import ServiceAuth
 from vre_common.extension import VREExtension
 
 
@@ -20,9 +21,18 @@ class ReanaExtension(VREExtension):
         help="Base URL of the REANA server, e.g. https://reana.cern.ch (default: $REANA_SERVER_URL).",
     ).tag(config=True)
 
+    access_token = Unicode(
+        help="A REANA access token for every user of this server (default: $REANA_ACCESS_TOKEN); "
+        "users who enter their own use theirs.",
+    ).tag(config=True)
+
     @default("server_url")
     def _server_url_from_env(self) -> str:
         return os.environ.get("REANA_SERVER_URL", "")
+
+    @default("access_token")
+    def _access_token_from_env(self) -> str:
+        return os.environ.get("REANA_ACCESS_TOKEN", "")
 
     def configuration(self) -> tuple[bool, str, dict[str, Any]]:
         url = self.server_url.rstrip("/")
@@ -33,3 +43,11 @@ class ReanaExtension(VREExtension):
                 {"server_url": None},
             )
         return True, f"REANA server: {url}", {"server_url": url}
+
+    def service_auth(self) -> list[ServiceAuth]:
+        if not self.server_url:
+            return []
+        return [ServiceAuth(service="reana", instance="default", display_name="REANA", auth="token")]
+
+    def admin_credentials(self) -> dict[str, dict[str, str]]:
+        return {"default": {"token": self.access_token}} if self.access_token else {}

@@ -6,7 +6,16 @@ from typing import Any
 
 from traitlets import Dict, List, Unicode
 
+from vre_common.context import AuthKind, ServiceAuth
 from vre_common.extension import VREExtension
+
+# rucio-jupyterlab's `auth_type` values, and what they mean here.
+AUTH_TYPES: dict[str, AuthKind] = {
+    "oidc": "iam",
+    "userpass": "userpass",
+    "x509": "x509",
+    "x509_proxy": "x509",
+}
 
 
 class RucioExtension(VREExtension):
@@ -41,3 +50,15 @@ class RucioExtension(VREExtension):
             f"{len(names)} Rucio instance(s) configured.",
             {"instances": names, "default_instance": default},
         )
+
+    def service_auth(self) -> list[ServiceAuth]:
+        return [
+            ServiceAuth(
+                service="rucio",
+                instance=str(i["name"]),
+                display_name=str(i.get("display_name") or i["name"]),
+                auth=AUTH_TYPES.get(str(i.get("auth_type", "oidc")), "iam"),
+            )
+            for i in self.instances
+            if i.get("name")
+        ]

@@ -9,7 +9,8 @@ from jupyter_server.utils import url_path_join
 from pydantic import BaseModel
 
 from . import __version__
-from .handlers import StatusHandler
+from .context import ServiceAuth, VREContext
+from .handlers import StatusHandler, shared_routes
 
 
 class ExtensionStatus(BaseModel):
@@ -25,16 +26,25 @@ class ExtensionStatus(BaseModel):
 class VREExtension(ExtensionApp):
     """Base of `RucioExtension`, `ReanaExtension` and `ZenodoExtension`.
 
-    Subclasses set `name`, `api_prefix` and implement `configuration()`; they
-    add their own routes with `routes()`.
+    Subclasses set `name`, `api_prefix`, implement `configuration()` and
+    `service_auth()`, and add their own routes with `routes()`.
     """
 
     load_other_extensions = True
     api_prefix: ClassVar[str]
+    vre: VREContext
 
     def configuration(self) -> tuple[bool, str, dict[str, Any]]:
         """(configured, a sentence for the user, public details) from this extension's config."""
         raise NotImplementedError
+
+    def service_auth(self) -> list[ServiceAuth]:
+        """How each configured instance of this service authenticates."""
+        return []
+
+    def admin_credentials(self) -> dict[str, dict[str, str]]:
+        """Credentials the admin provided through this extension's config, by instance."""
+        return {}
 
     def status(self) -> ExtensionStatus:
         configured, message, details = self.configuration()
@@ -49,8 +59,22 @@ class VREExtension(ExtensionApp):
     def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
         return []
 
+    def initialize_settings(self) -> None:
+        self.vre, self._created_context = VREContext.for_app(self.serverapp.web_app.settings, self.config)
+        for spec in self.service_auth():
+            self.vre.register(spec)
+        service = self.api_prefix.rsplit("/", 1)[-1]
+        for instance, fields in self.admin_credentials().items():
+            self.vre.credentials.add_admin(service, instance, fields)
+
     def initialize_handlers(self) -> None:
         self.handlers.append(
             (url_path_join(self.api_prefix, "status"), StatusHandler, {"status": self.status})
         )
+        if self._created_context:
+            self.handlers.extend(shared_routes(self.vre))
         self.handlers.extend(self.routes())
+
+    async def stop_extension(self) -> None:
+        if self._created_context:
+            await self.vre.close()

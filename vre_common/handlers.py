@@ -11,7 +11,9 @@ from jupyter_server.base.handlers import APIHandler
 from pydantic import BaseModel, ValidationError
 from tornado import web
 
+from .context import VREContext
 from .errors import BadRequest, VREError
+from .models import CredentialInput, TaskList
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -86,3 +88,64 @@ class StatusHandler(VREHandler):
     @web.authenticated
     def get(self) -> None:
         self.write_json(self._status())
+
+
+class ContextHandler(VREHandler):
+    """A handler of the shared endpoints; gets the server's `VREContext`."""
+
+    def initialize(self, context: VREContext) -> None:
+        self.context = context
+
+
+class AuthStatusHandler(ContextHandler):
+    """`GET /vre/api/auth/status`: who the user is, which services are connected. Never a token."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        self.write_json(await self.context.auth_status())
+
+
+class CredentialHandler(ContextHandler):
+    """`PUT`/`DELETE /vre/api/credentials/<service>/<instance>`: the user's own credential."""
+
+    @web.authenticated
+    async def put(self, service: str, instance: str) -> None:
+        body = self.parse_body(CredentialInput)
+        self.write_json(await self.context.set_credential(service, instance, body.fields))
+
+    @web.authenticated
+    async def delete(self, service: str, instance: str) -> None:
+        self.write_json(await self.context.clear_credential(service, instance))
+
+
+class TaskListHandler(ContextHandler):
+    """`GET /vre/api/tasks[?kind=<prefix>]`: background tasks, newest first."""
+
+    @web.authenticated
+    def get(self) -> None:
+        tasks = self.context.tasks.list(self.get_argument("kind", ""))
+        self.write_json(TaskList(tasks=[t.info() for t in tasks]))
+
+
+class TaskHandler(ContextHandler):
+    """`GET /vre/api/tasks/<id>`: one task; `DELETE`: cancel it."""
+
+    @web.authenticated
+    def get(self, task_id: str) -> None:
+        self.write_json(self.context.tasks.get(task_id).info())
+
+    @web.authenticated
+    def delete(self, task_id: str) -> None:
+        self.write_json(self.context.tasks.cancel(task_id).info())
+
+
+def shared_routes(context: VREContext) -> list[tuple[str, type, dict[str, Any]]]:
+    """The endpoints every extension relies on, registered once per server."""
+    name = r"([A-Za-z0-9_.\-]+)"
+    kwargs = {"context": context}
+    return [
+        ("/vre/api/auth/status", AuthStatusHandler, kwargs),
+        (rf"/vre/api/credentials/{name}/{name}", CredentialHandler, kwargs),
+        ("/vre/api/tasks", TaskListHandler, kwargs),
+        (r"/vre/api/tasks/([0-9a-f]{32})", TaskHandler, kwargs),
+    ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from traitlets import Enum, Unicode, default
 
+from vre_common.context import ServiceAuth
 from vre_common.extension import VREExtension
 
 ZENODO_API_URLS = {
@@ -31,14 +32,35 @@ class ZenodoExtension(VREExtension):
         help="Zenodo API base URL; overrides `environment` (default: $VRE_ZENODO_API_URL).",
     ).tag(config=True)
 
+    access_token = Unicode(
+        help="A Zenodo personal access token for every user of this server (default: $ZENODO_TOKEN); "
+        "users who enter their own use theirs.",
+    ).tag(config=True)
+
     @default("api_url")
     def _api_url_from_env(self) -> str:
         return os.environ.get("VRE_ZENODO_API_URL", "")
+
+    @default("access_token")
+    def _access_token_from_env(self) -> str:
+        return os.environ.get("ZENODO_TOKEN", "")
+
+    @property
+    def instance(self) -> str:
+        """Credentials are kept per Zenodo: a sandbox token does not work on production."""
+        return "custom" if self.api_url else self.environment
 
     def effective_api_url(self) -> str:
         return (self.api_url or ZENODO_API_URLS[self.environment]).rstrip("/")
 
     def configuration(self) -> tuple[bool, str, dict[str, Any]]:
         url = self.effective_api_url()
-        target = "custom" if self.api_url else self.environment
+        target = self.instance
         return True, f"Publishing to Zenodo ({target}): {url}", {"api_url": url, "environment": target}
+
+    def service_auth(self) -> list[ServiceAuth]:
+        label = {"sandbox": "Zenodo sandbox", "production": "Zenodo", "custom": "Zenodo"}[self.instance]
+        return [ServiceAuth(service="zenodo", instance=self.instance, display_name=label, auth="token")]
+
+    def admin_credentials(self) -> dict[str, dict[str, str]]:
+        return {self.instance: {"token": self.access_token}} if self.access_token else {}
