@@ -1,8 +1,10 @@
 """Integration tests run against the local dev stack (devstack/README.md).
 
-The `devstack` fixture starts whatever is not running yet (idempotent) and
-returns the stack description, keyed by service name. A stack that was already
-running is left running; one the fixture started is stopped at the end.
+`devstack_up("iam", ...)` starts the named services if they are not running
+(idempotent) and returns the stack description, keyed by service name;
+`devstack` is the whole stack. Services that were already running are left
+running; those started here are stopped at the end of the session
+(set VRE_DEVSTACK_KEEP=1 to keep them for the next run).
 """
 
 from __future__ import annotations
@@ -10,23 +12,40 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DEVSTACK = REPO / "devstack" / "devstack"
+ALL_SERVICES = ("iam", "rucio", "zenodo", "reana")
 
 
 def _stack_home() -> Path:
     return Path(os.environ.get("VRE_DEVSTACK_HOME", REPO / ".devstack")).resolve()
 
 
+def _running(service: str) -> bool:
+    return subprocess.run([DEVSTACK, "status", service], cwd=REPO, capture_output=True).returncode == 0
+
+
 @pytest.fixture(scope="session")
-def devstack() -> Iterator[dict]:
-    was_running = subprocess.run([DEVSTACK, "status"], cwd=REPO, capture_output=True).returncode == 0
-    subprocess.run([DEVSTACK, "up"], check=True, cwd=REPO)
-    yield json.loads((_stack_home() / "stack.json").read_text())
-    if not was_running and not os.environ.get("VRE_DEVSTACK_KEEP"):
-        subprocess.run([DEVSTACK, "down"], check=False, cwd=REPO)
+def devstack_up() -> Iterator[Callable[..., dict]]:
+    started: list[str] = []
+
+    def up(*services: str) -> dict:
+        for service in services:
+            if not _running(service):
+                subprocess.run([DEVSTACK, "up", service], check=True, cwd=REPO)
+                started.append(service)
+        return json.loads((_stack_home() / "stack.json").read_text())
+
+    yield up
+    if started and not os.environ.get("VRE_DEVSTACK_KEEP"):
+        subprocess.run([DEVSTACK, "down", *started], check=False, cwd=REPO)
+
+
+@pytest.fixture(scope="session")
+def devstack(devstack_up: Callable[..., dict]) -> dict:
+    return devstack_up(*ALL_SERVICES)
