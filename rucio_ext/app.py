@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
-from traitlets import Dict, List, Unicode
+from traitlets import Dict, Enum, List, Unicode
 
 from vre_common.context import AuthKind, ServiceAuth
 from vre_common.extension import VREExtension
 
+from .config import RucioConfig, RucioInstance, load_instances
+
 # rucio-jupyterlab's `auth_type` values, and what they mean here.
-AUTH_TYPES: dict[str, AuthKind] = {
+AUTH_KINDS: dict[str, AuthKind] = {
     "oidc": "iam",
     "userpass": "userpass",
     "x509": "x509",
@@ -19,7 +22,7 @@ AUTH_TYPES: dict[str, AuthKind] = {
 
 
 class RucioExtension(VREExtension):
-    """Rucio in JupyterLab: configure with `c.RucioExtension.*` in jupyter_server_config.py."""
+    """Rucio in JupyterLab: `c.RucioExtension.*`, or rucio-jupyterlab's `c.RucioConfig.*` as it is."""
 
     name = "rucio_ext"
     api_prefix = "/vre/api/rucio"
@@ -27,38 +30,55 @@ class RucioExtension(VREExtension):
     instances = List(
         Dict(),
         default_value=[],
-        help="Rucio instances users can pick from; each a dict with at least `name`.",
+        help="Rucio instances users can pick from (rucio-jupyterlab's instance format); "
+        "when empty, c.RucioConfig.instances is used.",
     ).tag(config=True)
 
     default_instance = Unicode(
-        None,
-        allow_none=True,
-        help="Name of the instance selected by default (the first one when unset).",
+        None, allow_none=True, help="Name of the instance selected by default (the first one when unset)."
     ).tag(config=True)
 
+    default_auth_type = Enum(
+        ["oidc", "userpass", "x509", "x509_proxy"],
+        default_value=None,
+        allow_none=True,
+        help="Auth type of instances that do not set `auth_type` (default: oidc, the IAM token).",
+    ).tag(config=True)
+
+    @cached_property
+    def _loaded(self) -> tuple[dict[str, RucioInstance], list[str], str | None]:
+        legacy = RucioConfig(config=self.config)
+        raw = self.instances or legacy.instances
+        instances, problems = load_instances(raw, self.default_auth_type or legacy.default_auth_type)
+        default = self.default_instance or legacy.default_instance
+        if default not in instances:
+            default = next(iter(instances), None)
+        return instances, problems, default
+
+    @property
+    def rucio_instances(self) -> dict[str, RucioInstance]:
+        return self._loaded[0]
+
     def configuration(self) -> tuple[bool, str, dict[str, Any]]:
-        names = [str(i.get("name", "")) for i in self.instances]
+        instances, problems, default = self._loaded
+        names = list(instances)
+        details: dict[str, Any] = {"instances": names, "default_instance": default}
+        if problems:
+            details["problems"] = problems
         if not names:
-            return (
-                False,
-                "No Rucio instance is configured: ask your hub admin to set c.RucioExtension.instances.",
-                {"instances": []},
-            )
-        default = self.default_instance or names[0]
-        return (
-            True,
-            f"{len(names)} Rucio instance(s) configured.",
-            {"instances": names, "default_instance": default},
-        )
+            message = "No Rucio instance is configured: ask your hub admin to set c.RucioExtension.instances."
+            if problems:
+                message = "No usable Rucio instance: " + "; ".join(problems)
+            return False, message, details
+        return True, f"{len(names)} Rucio instance(s) configured.", details
 
     def service_auth(self) -> list[ServiceAuth]:
         return [
             ServiceAuth(
                 service="rucio",
-                instance=str(i["name"]),
-                display_name=str(i.get("display_name") or i["name"]),
-                auth=AUTH_TYPES.get(str(i.get("auth_type", "oidc")), "iam"),
+                instance=instance.name,
+                display_name=instance.label,
+                auth=AUTH_KINDS[instance.auth_type or "oidc"],
             )
-            for i in self.instances
-            if i.get("name")
+            for instance in self.rucio_instances.values()
         ]

@@ -10,7 +10,7 @@ printf '\n== dev stack\n'
 devstack/devstack up
 
 config=.devstack/jupyter_server_config.py
-python scripts/devstack_jupyter_config.py > "$config"
+(umask 077 && python scripts/devstack_jupyter_config.py > "$config")  # it holds dev-stack secrets
 mkdir -p .devstack/workspace
 printf '\n== JupyterLab (Ctrl-C to stop; the dev stack keeps running: devstack/devstack down)\n'
 args=(--config "$config" --ServerApp.root_dir="$PWD/.devstack/workspace")

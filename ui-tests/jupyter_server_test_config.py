@@ -11,7 +11,15 @@ c.ServerApp.allow_root = True  # CI runs as root
 c.ServerApp.root_dir = str(Path(__file__).parent / "workspace")
 
 # Real values the panels must show, as an admin would configure them.
-c.RucioExtension.instances = [{"name": "escape"}, {"name": "cms"}]
+c.RucioExtension.instances = [
+    {"name": "escape", "rucio_base_url": "http://127.0.0.1:8180", "mode": "download"},
+    {
+        "name": "cms",
+        "rucio_base_url": "http://127.0.0.1:8180",
+        "destination_rse": "VRE-MOUNT",
+        "rse_mount_path": "/tmp/vre-mount",
+    },
+]
 c.RucioExtension.default_instance = "escape"
 c.ReanaExtension.server_url = "http://127.0.0.1:8183"
 c.ZenodoExtension.environment = "sandbox"

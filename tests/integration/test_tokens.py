@@ -205,7 +205,11 @@ class TestAuthStatusEndpoint:
         return {
             **jp_server_config,
             "IAMTokens": {"token_file": str(token_file), "access_token_env": "VRE_TEST_UNSET_TOKEN"},
-            "RucioExtension": {"instances": [{"name": "devstack", "auth_type": "oidc"}]},
+            "RucioExtension": {
+                "instances": [
+                    {"name": "devstack", "rucio_base_url": "http://127.0.0.1:9", "mode": "download"}
+                ]
+            },
             "ReanaExtension": {"server_url": "http://127.0.0.1:9"},
         }
 

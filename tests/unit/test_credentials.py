@@ -36,7 +36,16 @@ class TestCredentialEndpoints:
         return {
             **jp_server_config,
             "ReanaExtension": {"server_url": "http://127.0.0.1:9"},
-            "RucioExtension": {"instances": [{"name": "escape", "auth_type": "userpass"}]},
+            "RucioExtension": {
+                "instances": [
+                    {
+                        "name": "escape",
+                        "rucio_base_url": "https://rucio.example.org",
+                        "auth_type": "userpass",
+                        "mode": "download",
+                    }
+                ]
+            },
         }
 
     async def put(self, jp_fetch, service, instance, fields):

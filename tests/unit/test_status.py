@@ -26,7 +26,7 @@ async def test_rucio_unconfigured_says_what_to_do(jp_fetch):
     status = await get_status(jp_fetch, "rucio")
     assert status["configured"] is False
     assert "c.RucioExtension.instances" in status["message"]
-    assert status["details"] == {"instances": []}
+    assert status["details"] == {"instances": [], "default_instance": None}
 
 
 class TestRucioConfigured:
@@ -35,7 +35,15 @@ class TestRucioConfigured:
         return {
             **jp_server_config,
             "RucioExtension": {
-                "instances": [{"name": "escape"}, {"name": "cms"}],
+                "instances": [
+                    {"name": "escape", "rucio_base_url": "https://rucio.example.org", "mode": "download"},
+                    {
+                        "name": "cms",
+                        "rucio_base_url": "https://cms-rucio.example.org",
+                        "destination_rse": "SITE_MOUNT",
+                        "rse_mount_path": "/eos/rucio",
+                    },
+                ],
                 "default_instance": "cms",
             },
         }
