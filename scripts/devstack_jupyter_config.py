@@ -54,7 +54,7 @@ def config_lines(stack: dict) -> list[str]:
             "display_name": "Dev stack Rucio",
             "rucio_base_url": rucio["rucio_host"],
             "rucio_auth_url": rucio["auth_host"],
-            "auth_type": "userpass",
+            "auth_type": "oidc",
             "destination_rse": rucio["mounted_rse"],
             "rse_mount_path": rucio["mount_path"],
             "path_begins_at": rucio["path_begins_at"],
@@ -62,9 +62,10 @@ def config_lines(stack: dict) -> list[str]:
         lines += [
             f"c.RucioExtension.instances = [{instance!r}]",
             'c.RucioExtension.default_instance = "devstack"',
-            "c.VRECommon.admin_credentials = {"
-            f"'rucio/devstack': {{'username': {rucio['username']!r}, 'password': {rucio['password']!r}}}}}",
         ]
+        if oidc := rucio.get("oidc"):  # Rucio accepts IAM tokens made for its audience
+            exchange = {"rucio": {"audience": oidc["audience"], "scope": oidc["scope"]}}
+            lines.append(f"c.IAMTokens.exchange = {exchange!r}")
     if reana := stack.get("reana"):
         lines += [
             f"c.ReanaExtension.server_url = {reana['url']!r}",

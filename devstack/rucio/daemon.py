@@ -1,0 +1,31 @@
+"""Run one of Rucio's daemon commands with the dev stack's adjustments.
+
+    python daemon.py rucio-conveyor-poller --sleep-time 2 --older-than 0
+
+The command is the real one from the venv's bin/. Before it starts, the SQLite
+locking of sqlite_locking.py is installed, and for the submitter the byte copy of
+fts_standin.py.
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from pathlib import Path
+
+import sqlite_locking
+
+
+def main() -> None:
+    command = Path(sys.executable).parent / sys.argv[1]
+    sqlite_locking.install()
+    if command.name == "rucio-conveyor-submitter":
+        import fts_standin
+
+        fts_standin.install()
+    sys.argv = [str(command), *sys.argv[2:]]
+    runpy.run_path(str(command), run_name="__main__")
+
+
+if __name__ == "__main__":
+    main()

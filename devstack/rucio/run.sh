@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Run the dev-stack Rucio (server, first-start seed, daemons) in the foreground.
+# supervisor.py writes $VRE_DEVSTACK_HOME/services/rucio.json once everything is up.
+set -euo pipefail
+: "${VRE_DEVSTACK_HOME:?VRE_DEVSTACK_HOME is not set}" "${VRE_RUCIO_PORT:=8180}"
+export VRE_DEVSTACK_HOME VRE_RUCIO_PORT
+cd "$(dirname "$0")"
+exec "$VRE_DEVSTACK_HOME/venvs/rucio/bin/python" supervisor.py

@@ -1,0 +1,254 @@
+"""Where the dev-stack Rucio keeps its state, and the config files it writes.
+
+Shared by bootstrap.py, supervisor.py, seed.py and generate_dataset.py. Standard
+library only, so it can be imported before Rucio is (Rucio reads RUCIO_CONFIG at
+import time).
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import sysconfig
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+VO = "def"
+ROOT_ACCOUNT, ROOT_USERNAME, ROOT_PASSWORD = "root", "ddmlab", "secret"
+USER_ACCOUNT, USER_USERNAME, USER_PASSWORD = "jdoe", "jdoe", "jdoe-secret"
+USER_EMAIL = "jdoe@vre.example.org"
+SCOPES = {"user.jdoe": USER_ACCOUNT, "atlas_open": ROOT_ACCOUNT, "cta": ROOT_ACCOUNT}
+DATA_RSES = ("CERN-DATA", "DESY-DATA")  # field data, written by root
+UPLOAD_RSE = (
+    "CERN-SCRATCHDISK"  # Rucio's generic policy lets users add replicas only on *SCRATCHDISK-like RSEs
+)
+REMOTE_RSES = (*DATA_RSES, UPLOAD_RSE)
+MOUNTED_RSE = "VRE-MOUNT"
+RSES = (*REMOTE_RSES, MOUNTED_RSE)
+IAM_ISSUER_ID = "vre-iam"  # key of the dev stack's IAM in idpsecrets.json
+OIDC_AUDIENCE, OIDC_SCOPE = "rucio", "openid profile"  # what a token must carry for Rucio
+LFN2PFN = "identity"  # scope:name -> <scope>/<name>; user.x / group.x scopes become user/x / group/x
+
+
+@dataclass(frozen=True)
+class Layout:
+    home: Path
+    port: int
+
+    @property
+    def data(self) -> Path:
+        return self.home / "data" / "rucio"
+
+    @property
+    def etc(self) -> Path:
+        return self.data / "etc"
+
+    @property
+    def db(self) -> Path:
+        return self.data / "rucio.db"
+
+    @property
+    def server_config(self) -> Path:
+        return self.etc / "rucio.cfg"
+
+    @property
+    def alembic_ini(self) -> Path:
+        return self.etc / "alembic.ini"
+
+    @property
+    def client_config(self) -> Path:
+        return self.etc / "client.cfg"
+
+    @property
+    def root_client_config(self) -> Path:
+        return self.etc / "root-client.cfg"
+
+    @property
+    def idpsecrets(self) -> Path:
+        return self.etc / "idpsecrets.json"
+
+    @property
+    def iam_json(self) -> Path:
+        return self.home / "services" / "iam.json"
+
+    @property
+    def samples_record(self) -> Path:
+        return self.data / "samples.json"
+
+    @property
+    def logs(self) -> Path:
+        return self.home / "logs" / "rucio"
+
+    @property
+    def venv(self) -> Path:
+        return self.home / "venvs" / "rucio"
+
+    @property
+    def service_json(self) -> Path:
+        return self.home / "services" / "rucio.json"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def rse_dir(self, rse: str) -> Path:
+        return self.data / "rse" / rse
+
+
+def layout() -> Layout:
+    home = Path(os.environ.get("VRE_DEVSTACK_HOME", HERE.parent.parent / ".devstack")).resolve()
+    return Layout(home=home, port=int(os.environ.get("VRE_RUCIO_PORT", "8180")))
+
+
+def _write(path: Path, parser: configparser.ConfigParser) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("w") as f:
+        parser.write(f)
+    tmp.replace(path)
+
+
+def _parser(sections: dict[str, dict[str, str]]) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_dict(sections)
+    return parser
+
+
+def write_configs(lay: Layout) -> None:
+    """Server config (with [database]) and client configs (without) for this layout."""
+    migrations = Path(sysconfig.get_paths()["purelib"]) / "rucio" / "db" / "sqla" / "migrate_repo"
+    # timeout: SQLite waits this long for a lock instead of failing with "database is locked".
+    db_url = f"sqlite:///{lay.db}?timeout=60"
+    _write(
+        lay.server_config,
+        _parser(
+            {
+                # No multi_vo key: Rucio reads any value of it as true.
+                "common": {"loglevel": "WARNING"},
+                "database": {"default": db_url, "pool_reset_on_return": "rollback", "echo": "0"},
+                "bootstrap": {
+                    "userpass_identity": ROOT_USERNAME,
+                    "userpass_pwd": ROOT_PASSWORD,
+                    "userpass_email": "root@vre.example.org",
+                },
+                "alembic": {"cfg": str(lay.alembic_ini)},
+                "policy": {
+                    "permission": "generic",
+                    "schema": "generic",
+                    "lfn2pfn_algorithm_default": LFN2PFN,
+                    "support": "devstack",
+                    "support_rucio": "https://github.com/rucio/rucio/issues/",
+                },
+                # The mock transfertool accepts the file:// scheme of our posix RSEs; fts_standin.py
+                # gives it the byte copy FTS would do.
+                "conveyor": {"scheme": "file", "transfertool": "mock"},
+                "transfers": {"multihop_rse_expression": ""},  # direct transfers only
+                # JWTs from the dev stack's IAM (idpsecrets.json is written when its iam.json exists)
+                "oidc": {
+                    "idpsecrets": str(lay.idpsecrets),
+                    "admin_issuer": IAM_ISSUER_ID,
+                    "expected_audience": OIDC_AUDIENCE,
+                    "expected_scope": OIDC_SCOPE,
+                },
+                "monitor": {"enable_metrics": "False"},
+            }
+        ),
+    )
+    _write(
+        lay.alembic_ini,
+        _parser(
+            {
+                "alembic": {"script_location": str(migrations), "sqlalchemy.url": f"sqlite:///{lay.db}"},
+                # alembic's fileConfig fails without these logging sections.
+                "loggers": {"keys": "root,sqlalchemy,alembic"},
+                "handlers": {"keys": "console"},
+                "formatters": {"keys": "generic"},
+                "logger_root": {"level": "WARN", "handlers": "console", "qualname": ""},
+                "logger_sqlalchemy": {"level": "WARN", "handlers": "", "qualname": "sqlalchemy.engine"},
+                "logger_alembic": {"level": "INFO", "handlers": "", "qualname": "alembic"},
+                "handler_console": {
+                    "class": "StreamHandler",
+                    "args": "(sys.stderr,)",
+                    "level": "NOTSET",
+                    "formatter": "generic",
+                },
+                "formatter_generic": {"format": "%(levelname)-5.5s [%(name)s] %(message)s"},
+            }
+        ),
+    )
+    for path, account, username, password in (
+        (lay.client_config, USER_ACCOUNT, USER_USERNAME, USER_PASSWORD),
+        (lay.root_client_config, ROOT_ACCOUNT, ROOT_USERNAME, ROOT_PASSWORD),
+    ):
+        _write(
+            path,
+            _parser(
+                {
+                    "client": {
+                        "rucio_host": lay.url,
+                        "auth_host": lay.url,
+                        "auth_type": "userpass",
+                        "account": account,
+                        "username": username,
+                        "password": password,
+                        "request_retries": "3",
+                    }
+                }
+            ),
+        )
+
+
+def iam_facts(lay: Layout) -> dict | None:
+    """What the dev stack's IAM published, if it did."""
+    try:
+        return json.loads(lay.iam_json.read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def oidc_identity(iam: dict, username: str) -> str | None:
+    """Rucio's OIDC identity string for an IAM user: SUB=<sub>, ISS=<issuer>."""
+    user = iam.get("users", {}).get(username)
+    return f"SUB={user['sub']}, ISS={iam['issuer']}" if user else None
+
+
+def write_idpsecrets(lay: Layout, iam: dict) -> None:
+    """Register the IAM with the Rucio server (read by rucio.core.oidc when it first sees a JWT)."""
+    clients = iam.get("clients", {})
+    client_id = "vre-service" if "vre-service" in clients else iam["client_id"]
+    secret = clients.get(client_id, {}).get("secret", iam.get("client_secret"))
+    registration = {
+        "client_id": client_id,
+        "client_secret": secret,
+        "redirect_uris": [f"{lay.url}/auth/oidc_code"],
+    }
+    write_json(
+        lay.idpsecrets, {IAM_ISSUER_ID: {"issuer": iam["issuer"], **registration, "SCIM": registration}}
+    )
+
+
+def mount_facts(lay: Layout) -> dict[str, object]:
+    """How a PFN of the mounted RSE maps to a local path.
+
+    Posix PFNs look like file://localhost<prefix><scope path>/<name>, with <prefix> the RSE's
+    storage directory. Local path = mount_path + (PFN path with pfn_prefix removed);
+    path_begins_at is the same rule as rucio-jupyterlab's integer: the number of leading
+    path components of the PFN path to drop.
+    """
+    mount = lay.rse_dir(MOUNTED_RSE)
+    return {
+        "mounted_rse": MOUNTED_RSE,
+        "mount_path": str(mount),
+        "pfn_prefix": f"file://localhost{mount}/",
+        "path_begins_at": len(mount.parts) - 1,
+        "lfn2pfn_algorithm": LFN2PFN,
+    }
+
+
+def write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    tmp.replace(path)
