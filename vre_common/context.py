@@ -20,6 +20,7 @@ from .tasks import TaskRegistry
 from .tokens import TokenManager
 
 SETTINGS_KEY = "vre_context"
+SERVICE_ORDER = ("rucio", "reana", "zenodo")  # as the panels are ordered in the sidebar
 
 AuthKind = Literal["iam", "token", "userpass", "x509"]
 FIELDS: dict[AuthKind, list[str]] = {
@@ -101,7 +102,8 @@ class VREContext:
 
     async def auth_status(self) -> AuthStatus:
         identity, token = await self.tokens.state()
-        services = [self.connection(spec, token) for spec in self._services.values()]
+        ordered = sorted(self._services.values(), key=lambda s: (SERVICE_ORDER.index(s.service), s.instance))
+        services = [self.connection(spec, token) for spec in ordered]
         return AuthStatus(identity=identity, token=token, services=services)
 
     async def set_credential(self, service: str, instance: str, fields: dict[str, str]) -> ServiceConnection:
