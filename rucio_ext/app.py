@@ -5,12 +5,14 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from traitlets import Dict, Enum, List, Unicode
+from traitlets import Dict, Enum, Float, List, Unicode
 
 from vre_common.context import AuthKind, ServiceAuth
 from vre_common.extension import VREExtension
 
 from .config import RucioConfig, RucioInstance, load_instances
+from .handlers import rucio_routes
+from .service import RucioService
 
 # rucio-jupyterlab's `auth_type` values, and what they mean here.
 AUTH_KINDS: dict[str, AuthKind] = {
@@ -43,6 +45,10 @@ class RucioExtension(VREExtension):
         default_value=None,
         allow_none=True,
         help="Auth type of instances that do not set `auth_type` (default: oidc, the IAM token).",
+    ).tag(config=True)
+
+    call_timeout_seconds = Float(
+        30, help="Timeout of each call to a Rucio server (searches, listings, rules)."
     ).tag(config=True)
 
     @cached_property
@@ -82,3 +88,8 @@ class RucioExtension(VREExtension):
             )
             for instance in self.rucio_instances.values()
         ]
+
+    def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
+        instances, _, default = self._loaded
+        service = RucioService(instances, default, self.vre, self.call_timeout_seconds)
+        return rucio_routes(self.api_prefix, service)

@@ -46,6 +46,8 @@ class RucioInstance(BaseModel):
     site_name: str = ""
     webui_url: str = ""
     auth_type: AuthType | None = None
+    # Rucio account for IAM (oidc) logins; default: the token's preferred_username
+    account: str = ""
     mode: Literal["replica", "download"] = "replica"
     # replica mode: rules to the RSE that is mounted into the JupyterLab pod
     destination_rse: str = ""

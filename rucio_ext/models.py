@@ -1,0 +1,43 @@
+"""The JSON contract of `/vre/api/rucio/...`."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel
+
+
+class InstanceInfo(BaseModel):
+    name: str
+    display_name: str
+    mode: Literal["replica", "download"]
+    auth: Literal["oidc", "userpass", "x509", "x509_proxy"]
+    site_name: str
+    webui_url: str
+    destination_rse: str | None
+
+
+class InstanceList(BaseModel):
+    instances: list[InstanceInfo]
+    default_instance: str | None
+
+
+class Account(BaseModel):
+    account: str
+    account_type: str
+    email: str | None
+    status: str
+
+
+class ScopeList(BaseModel):
+    scopes: list[str]
+
+
+class RSEInfo(BaseModel):
+    rse: str
+    rse_type: str
+    deterministic: bool
+
+
+class RSEList(BaseModel):
+    rses: list[RSEInfo]

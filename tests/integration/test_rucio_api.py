@@ -1,0 +1,131 @@
+"""`/vre/api/rucio/...` against the dev stack's real Rucio, as IAM (oidc) and userpass users."""
+
+from __future__ import annotations
+
+import json
+import socket
+from typing import Any
+
+import httpx
+import pytest
+from tornado.httpclient import HTTPClientError
+
+
+@pytest.fixture(scope="module")
+def stack(devstack_up: Any) -> dict[str, Any]:
+    return devstack_up("iam", "rucio")
+
+
+def refresh_token(iam: dict[str, Any]) -> str:
+    answer = httpx.post(
+        iam["token_endpoint"],
+        data={
+            "grant_type": "password",
+            "username": "jdoe",
+            "password": iam["users"]["jdoe"]["password"],
+            "scope": iam["scope"],
+        },
+        auth=(iam["client_id"], iam["client_secret"]),
+        timeout=10,
+    )
+    answer.raise_for_status()
+    return answer.json()["refresh_token"]
+
+
+def dead_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config, stack, monkeypatch):
+    iam, rucio = stack["iam"], stack["rucio"]
+    monkeypatch.setenv("VRE_IAM_REFRESH_TOKEN", refresh_token(iam))
+    base = {"rucio_base_url": rucio["rucio_host"], "mode": "download"}
+    return {
+        **jp_server_config,
+        "IAMTokens": {
+            "issuer": iam["issuer"],
+            "client_id": iam["client_id"],
+            "client_secret": iam["client_secret"],
+            "access_token_env": "VRE_TEST_UNSET_TOKEN",
+            "exchange": {"rucio": {"audience": rucio["oidc"]["audience"], "scope": rucio["oidc"]["scope"]}},
+        },
+        "RucioExtension": {
+            "instances": [
+                {**base, "name": "iam", "display_name": "Dev Rucio (IAM)", "auth_type": "oidc"},
+                {**base, "name": "pw", "auth_type": "userpass"},
+                {**base, "name": "down", "rucio_base_url": f"http://127.0.0.1:{dead_port()}"},
+            ],
+            "default_instance": "iam",
+            "call_timeout_seconds": 10,
+        },
+    }
+
+
+async def get(jp_fetch, *path, **params):
+    response = await jp_fetch("vre", "api", "rucio", *path, params=params)
+    return json.loads(response.body)
+
+
+async def error(jp_fetch, *path, method="GET", body=None, **params):
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("vre", "api", *path, method=method, body=body, params=params)
+    return err.value.code, json.loads(err.value.response.body)
+
+
+async def test_instances_are_listed(jp_fetch):
+    answer = await get(jp_fetch, "instances")
+    assert [i["name"] for i in answer["instances"]] == ["iam", "pw", "down"]
+    assert answer["default_instance"] == "iam"
+    assert answer["instances"][0]["display_name"] == "Dev Rucio (IAM)"
+
+
+async def test_iam_user_is_their_rucio_account(jp_fetch):
+    account = await get(jp_fetch, "iam", "account")
+    assert account["account"] == "jdoe"
+    assert account["status"] == "ACTIVE"
+
+
+async def test_scopes_and_rses_come_from_rucio(jp_fetch, stack):
+    scopes = (await get(jp_fetch, "iam", "scopes"))["scopes"]
+    assert set(stack["rucio"]["scopes"]) <= set(scopes)
+    rses = [r["rse"] for r in (await get(jp_fetch, "iam", "rses"))["rses"]]
+    assert rses == sorted(stack["rucio"]["rses"])
+    mounted = (await get(jp_fetch, "iam", "rses", expression=stack["rucio"]["mounted_rse"]))["rses"]
+    assert [r["rse"] for r in mounted] == [stack["rucio"]["mounted_rse"]]
+
+
+async def test_a_bad_rse_expression_is_a_400(jp_fetch):
+    code, body = await error(jp_fetch, "rucio", "iam", "rses", expression="(((")
+    assert (code, body["error"]) == (400, "rucio_invalid_input")
+
+
+async def test_userpass_needs_credentials_then_works(jp_fetch, stack):
+    code, body = await error(jp_fetch, "rucio", "pw", "account")
+    assert (code, body["error"]) == (401, "no_credentials")
+
+    wrong = json.dumps({"fields": {"username": "jdoe", "password": "not-it"}})
+    await jp_fetch("vre", "api", "credentials", "rucio", "pw", method="PUT", body=wrong)
+    code, body = await error(jp_fetch, "rucio", "pw", "account")
+    assert (code, body["error"]) == (401, "rucio_auth_failed")
+
+    password = stack["rucio"]["password"]
+    right = json.dumps({"fields": {"username": stack["rucio"]["username"], "password": password}})
+    await jp_fetch("vre", "api", "credentials", "rucio", "pw", method="PUT", body=right)
+    response = await jp_fetch("vre", "api", "rucio", "pw", "account")
+    assert json.loads(response.body)["account"] == "jdoe"
+    assert password not in response.body.decode()
+
+
+async def test_unknown_instance_is_a_404(jp_fetch):
+    code, body = await error(jp_fetch, "rucio", "nope", "scopes")
+    assert (code, body["error"]) == (404, "unknown_instance")
+
+
+async def test_rucio_down_is_a_502_naming_rucio(jp_fetch):
+    code, body = await error(jp_fetch, "rucio", "down", "scopes")
+    assert code == 502
+    assert body["backend"] == "Rucio"
+    assert body["error"] == "rucio_unreachable"
