@@ -11,6 +11,8 @@ from vre_common.handlers import VREHandler
 from .service import RucioService
 
 INSTANCE = r"(?P<instance>[A-Za-z0-9_.\-]{1,64})"
+DID_TYPES = ("all", "container", "dataset", "file", "collection")
+DEFAULT_PAGE = 100
 
 
 class RucioHandler(VREHandler):
@@ -42,6 +44,35 @@ class RSEsHandler(RucioHandler):
         self.write_json(await self.service.rses(instance, self.get_argument("expression", None)))
 
 
+class SearchHandler(RucioHandler):
+    """`GET <instance>/dids/search?query=scope:name*&type=&limit=&cursor=`"""
+
+    @web.authenticated
+    async def get(self, instance: str) -> None:
+        page = await self.service.search(
+            instance,
+            query=self.get_argument("query", ""),
+            did_type=self.choice_argument("type", DID_TYPES, "all"),  # type: ignore[arg-type]
+            limit=self.int_argument("limit", DEFAULT_PAGE),
+            cursor=self.get_argument("cursor", None),
+        )
+        self.write_json(page)
+
+
+class ContentHandler(RucioHandler):
+    """`GET <instance>/dids/content?did=scope:name&limit=&cursor=`: a container's or dataset's content."""
+
+    @web.authenticated
+    async def get(self, instance: str) -> None:
+        page = await self.service.content(
+            instance,
+            did=self.get_argument("did", ""),
+            limit=self.int_argument("limit", DEFAULT_PAGE),
+            cursor=self.get_argument("cursor", None),
+        )
+        self.write_json(page)
+
+
 def rucio_routes(prefix: str, service: RucioService) -> list[tuple[str, type, dict[str, Any]]]:
     kwargs = {"service": service}
     return [
@@ -49,4 +80,6 @@ def rucio_routes(prefix: str, service: RucioService) -> list[tuple[str, type, di
         (f"{prefix}/{INSTANCE}/account", AccountHandler, kwargs),
         (f"{prefix}/{INSTANCE}/scopes", ScopesHandler, kwargs),
         (f"{prefix}/{INSTANCE}/rses", RSEsHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/dids/search", SearchHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/dids/content", ContentHandler, kwargs),
     ]

@@ -41,3 +41,18 @@ class RSEInfo(BaseModel):
 
 class RSEList(BaseModel):
     rses: list[RSEInfo]
+
+
+class DIDItem(BaseModel):
+    scope: str
+    name: str
+    did_type: Literal["CONTAINER", "DATASET", "FILE"]
+    bytes: int | None = None
+    length: int | None = None  # files in a dataset or container, when Rucio knows
+    adler32: str | None = None
+
+
+class DIDPage(BaseModel):
+    items: list[DIDItem]
+    # Pass back as `cursor` for the next page; null when this was the last one.
+    next_cursor: str | None

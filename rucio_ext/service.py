@@ -2,16 +2,50 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any, Literal
+
 from rucio.client import Client
 
 from vre_common.context import VREContext
 from vre_common.errors import BadRequest, NotFound
 
 from .config import RucioInstance
-from .models import Account, InstanceInfo, InstanceList, RSEInfo, RSEList, ScopeList
+from .models import Account, DIDItem, DIDPage, InstanceInfo, InstanceList, RSEInfo, RSEList, ScopeList
+from .paging import StreamPages
 from .session import RucioSession
 
 MAX_RSE_EXPRESSION = 500
+MAX_PAGE = 1000
+DID_PATTERN = re.compile(r"^(?P<scope>[A-Za-z0-9_.\-]{1,30}):(?P<name>[A-Za-z0-9_.\-/+*]{1,250})$")
+DIDType = Literal["all", "container", "dataset", "file", "collection"]
+
+
+def parse_did(text: str, *, wildcards: bool) -> tuple[str, str]:
+    """`scope:name` → (scope, name); a clear 400 otherwise."""
+    match = DID_PATTERN.match(text.strip())
+    if not match or (not wildcards and "*" in match["name"]):
+        example = "user.jdoe:run2*" if wildcards else "user.jdoe:run2.root"
+        raise BadRequest(f"Give a DID as scope:name, e.g. {example}.", code="invalid_did")
+    return match["scope"], match["name"]
+
+
+def check_limit(limit: int) -> int:
+    if not 1 <= limit <= MAX_PAGE:
+        raise BadRequest(f"limit must be between 1 and {MAX_PAGE}.", code="invalid_limit")
+    return limit
+
+
+def did_item(raw: dict[str, Any], scope: str | None = None) -> DIDItem:
+    """One DID from any Rucio listing (they name its type `did_type`, `type`, or not at all for files)."""
+    return DIDItem(
+        scope=raw.get("scope") or scope or "",
+        name=raw["name"],
+        did_type=str(raw.get("did_type") or raw.get("type") or "FILE").upper(),  # type: ignore[arg-type]
+        bytes=raw.get("bytes"),
+        length=raw.get("length"),
+        adler32=raw.get("adler32"),
+    )
 
 
 class RucioService:
@@ -20,6 +54,7 @@ class RucioService:
     ) -> None:
         self.default = default
         self._sessions = {name: RucioSession(inst, vre, timeout) for name, inst in instances.items()}
+        self.pages = StreamPages()
 
     def session(self, instance: str) -> RucioSession:
         try:
@@ -80,3 +115,43 @@ class RucioService:
                 key=lambda r: r.rse,
             )
         )
+
+    async def search(
+        self, instance: str, query: str, did_type: DIDType, limit: int, cursor: str | None
+    ) -> DIDPage:
+        """DIDs matching `scope:name` (with `*` wildcards), one page at a time."""
+        session = self.session(instance)
+        check_limit(limit)
+        if cursor:
+            return await self._next_page(session, cursor, limit)
+        scope, name = parse_did(query, wildcards=True)
+
+        def first(client: Client) -> tuple[list[DIDItem], str | None]:
+            stream = client.list_dids(scope, [{"name": name}], did_type=did_type, long=True)
+            return self.pages.first(stream, limit, lambda raw: did_item(raw, scope))
+
+        items, next_cursor = await session.call(first)
+        return DIDPage(items=items, next_cursor=next_cursor)
+
+    async def content(self, instance: str, did: str, limit: int, cursor: str | None) -> DIDPage:
+        """What a container holds (datasets, containers) or a dataset holds (files, with sizes and checksums)."""
+        session = self.session(instance)
+        check_limit(limit)
+        if cursor:
+            return await self._next_page(session, cursor, limit)
+        scope, name = parse_did(did, wildcards=False)
+
+        def first(client: Client) -> tuple[list[DIDItem], str | None]:
+            kind = str(client.get_did(scope, name)["type"]).upper()
+            if kind == "FILE":
+                raise BadRequest(f"{scope}:{name} is a file; it has no content.", code="not_a_collection")
+            stream = client.list_files(scope, name) if kind == "DATASET" else client.list_content(scope, name)
+            return self.pages.first(stream, limit, did_item)
+
+        items, next_cursor = await session.call(first)
+        return DIDPage(items=items, next_cursor=next_cursor)
+
+    async def _next_page(self, session: RucioSession, cursor: str, limit: int) -> DIDPage:
+        # The stream continues reading from Rucio, so it runs in the executor too.
+        items, next_cursor = await session.call(lambda _client: self.pages.next(cursor, limit))
+        return DIDPage(items=items, next_cursor=next_cursor)

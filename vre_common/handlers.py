@@ -35,6 +35,22 @@ class VREHandler(APIHandler):
             )
             raise BadRequest(f"Invalid request body: {problems}", code="invalid_body") from None
 
+    def int_argument(self, name: str, default: int) -> int:
+        """A whole-number query argument; a clear 400 for anything else."""
+        value = self.get_argument(name, None)
+        if value is None:
+            return default
+        try:
+            return int(value)
+        except ValueError:
+            raise BadRequest(f"{name} must be a whole number.", code=f"invalid_{name}") from None
+
+    def choice_argument(self, name: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.get_argument(name, default)
+        if value not in choices:
+            raise BadRequest(f"{name} must be one of: {', '.join(choices)}.", code=f"invalid_{name}")
+        return value
+
     def write_json(self, payload: BaseModel | dict[str, Any] | list[Any], status: int = 200) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json")

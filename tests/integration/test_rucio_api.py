@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
 from typing import Any
 
 import httpx
@@ -129,3 +130,95 @@ async def test_rucio_down_is_a_502_naming_rucio(jp_fetch):
     assert code == 502
     assert body["backend"] == "Rucio"
     assert body["error"] == "rucio_unreachable"
+
+
+@pytest.fixture(scope="module")
+def big_dataset(stack) -> str:
+    """A 10,000-file dataset registered for this module (metadata-only replicas)."""
+    made = subprocess.run(
+        [*stack["rucio"]["generate_dataset"], "--files", "10000", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    return json.loads(made.stdout)["did"]
+
+
+async def test_search_finds_datasets_by_wildcard_and_type(jp_fetch, stack):
+    container = stack["rucio"]["samples"]["container"]
+    scope = container.split(":")[0]
+    page = await get(jp_fetch, "iam", "dids", "search", query=f"{scope}:*PHYSLITE", type="container")
+    assert [f"{d['scope']}:{d['name']}" for d in page["items"]] == [container]
+    datasets = await get(jp_fetch, "iam", "dids", "search", query=f"{scope}:*", type="dataset")
+    assert {d["did_type"] for d in datasets["items"]} == {"DATASET"}
+    assert set(stack["rucio"]["samples"]["container_datasets"]) <= {
+        f"{d['scope']}:{d['name']}" for d in datasets["items"]
+    }
+
+
+async def test_browse_a_container_then_a_dataset_with_sizes_and_checksums(jp_fetch, stack):
+    samples = stack["rucio"]["samples"]
+    children = await get(jp_fetch, "iam", "dids", "content", did=samples["container"])
+    assert sorted(f"{d['scope']}:{d['name']}" for d in children["items"]) == sorted(
+        samples["container_datasets"]
+    )
+    assert {d["did_type"] for d in children["items"]} == {"DATASET"}
+
+    dataset = samples["datasets"][0]
+    files = await get(jp_fetch, "iam", "dids", "content", did=dataset["did"])
+    expected = {f["name"]: f for f in dataset["files"]}
+    assert {f["name"] for f in files["items"]} == set(expected)
+    for item in files["items"]:
+        assert item["did_type"] == "FILE"
+        assert item["bytes"] == expected[item["name"]]["bytes"]
+        assert item["adler32"] == expected[item["name"]]["adler32"]
+    assert files["next_cursor"] is None
+
+
+async def test_a_10000_file_dataset_is_read_page_by_page(jp_fetch, big_dataset):
+    names: list[str] = []
+    page = await get(jp_fetch, "iam", "dids", "content", did=big_dataset, limit=1000)
+    pages = 1
+    names += [f["name"] for f in page["items"]]
+    assert len(page["items"]) == 1000 and page["next_cursor"], "the first page comes alone"
+    while page["next_cursor"]:
+        page = await get(
+            jp_fetch, "iam", "dids", "content", did=big_dataset, limit=1000, cursor=page["next_cursor"]
+        )
+        names += [f["name"] for f in page["items"]]
+        pages += 1
+    assert pages == 10
+    assert len(names) == len(set(names)) == 10_000
+
+
+async def test_a_used_cursor_is_gone(jp_fetch, big_dataset):
+    page = await get(jp_fetch, "iam", "dids", "content", did=big_dataset, limit=10)
+    await get(jp_fetch, "iam", "dids", "content", did=big_dataset, limit=10, cursor=page["next_cursor"])
+    code, body = await error(
+        jp_fetch, "rucio", "iam", "dids", "content", did=big_dataset, limit=10, cursor=page["next_cursor"]
+    )
+    assert (code, body["error"]) == (404, "cursor_expired")
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "code", "expected"),
+    [
+        ("search", {"query": "no-scope-here"}, 400, "invalid_did"),
+        ("search", {"query": "user.jdoe:*", "type": "everything"}, 400, "invalid_type"),
+        ("search", {"query": "user.jdoe:*", "limit": "0"}, 400, "invalid_limit"),
+        ("search", {"query": "user.jdoe:*", "limit": "many"}, 400, "invalid_limit"),
+        ("content", {"did": "user.jdoe:with*wildcard"}, 400, "invalid_did"),
+        ("content", {"did": "user.jdoe:does.not.exist"}, 404, "rucio_not_found"),
+    ],
+)
+async def test_bad_did_queries_are_clear_errors(jp_fetch, path, params, code, expected):
+    status, body = await error(jp_fetch, "rucio", "iam", "dids", path, **params)
+    assert (status, body["error"]) == (code, expected)
+    assert body["message"]
+
+
+async def test_a_file_has_no_content(jp_fetch, stack):
+    did = stack["rucio"]["samples"]["file"]["did"]
+    status, body = await error(jp_fetch, "rucio", "iam", "dids", "content", did=did)
+    assert (status, body["error"]) == (400, "not_a_collection")
