@@ -18,7 +18,16 @@ run "lint: ruff" bash -c 'ruff check . && ruff format --check .'
 run "lint: eslint + prettier" jlpm lint:check
 run "pytest: unit, integration, packaging" python -m pytest tests -ra
 run "jest" jlpm test
-run "UI: Galata in Chromium" bash -c 'cd ui-tests && jlpm playwright test'
+ui_tests() {
+  # The UI tests sign in with the dev stack's IAM; stop it after only if it was started here.
+  local started=false
+  devstack/devstack status iam >/dev/null || { devstack/devstack up iam && started=true; }
+  (cd ui-tests && jlpm playwright test)
+  local rc=$?
+  $started && devstack/devstack down iam
+  return $rc
+}
+run "UI: Galata in Chromium" ui_tests
 
 printf '\n== summary\n'
 printf '%s\n' "${results[@]}"

@@ -5,8 +5,10 @@ import { reanaPlugin } from './reana/plugin';
 import { rucioPlugin } from './rucio/plugin';
 import { zenodoPlugin } from './zenodo/plugin';
 
+export { AuthModel, IAuthStatus, IServiceConnection } from './common/auth';
 export { IVREConnection } from './common/connection';
 export { requestAPI, VREAPIError } from './common/request';
+export { ITaskInfo, TaskModel } from './common/tasks';
 
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   commonPlugin,

@@ -1,14 +1,28 @@
-"""JupyterLab as the UI tests see it: Galata's test settings plus VRE configuration."""
+"""JupyterLab as the UI tests see it: Galata's test settings plus VRE configuration.
 
+The dev stack's IAM must be running (scripts/test.sh starts it): the server
+logs in as its demo user, as a hub does, so the panels show a real identity.
+"""
+
+import json
+import os
+import sys
+import tempfile
 from pathlib import Path
 
 from jupyterlab.galata import configure_jupyter_server
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+from devstack_jupyter_config import iam_login  # noqa: E402
 
 c = get_config()  # noqa: F821  (provided by the Jupyter config loader)
 
 configure_jupyter_server(c)
 c.ServerApp.allow_root = True  # CI runs as root
 c.ServerApp.root_dir = str(Path(__file__).parent / "workspace")
+# Credentials the tests enter stay in a throwaway store, not the machine's Jupyter data dir.
+c.VRECommon.credentials_path = str(Path(tempfile.mkdtemp(prefix="vre-ui-")) / "credentials.json")
 
 # Real values the panels must show, as an admin would configure them.
 c.RucioExtension.instances = [
@@ -18,8 +32,20 @@ c.RucioExtension.instances = [
         "rucio_base_url": "http://127.0.0.1:8180",
         "destination_rse": "VRE-MOUNT",
         "rse_mount_path": "/tmp/vre-mount",
+        "auth_type": "userpass",
     },
 ]
 c.RucioExtension.default_instance = "escape"
 c.ReanaExtension.server_url = "http://127.0.0.1:8183"
 c.ZenodoExtension.environment = "sandbox"
+
+stack_file = REPO / ".devstack" / "stack.json"
+iam = json.loads(stack_file.read_text()).get("iam") if stack_file.exists() else None
+if iam is None:
+    raise SystemExit("UI tests need the dev stack's IAM: run `devstack/devstack up iam` first.")
+c.IAMTokens.access_token_env = "VRE_UI_TEST_UNSET"
+c.IAMTokens.issuer = iam["issuer"]
+c.IAMTokens.client_id = iam["client_id"]
+c.IAMTokens.client_secret = iam["client_secret"]
+c.IAMTokens.refresh_token_env = "VRE_UI_TEST_REFRESH_TOKEN"
+os.environ["VRE_UI_TEST_REFRESH_TOKEN"] = iam_login(iam)

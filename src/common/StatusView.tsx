@@ -3,7 +3,7 @@ import { Button } from '@jupyterlab/ui-components';
 import React, { useCallback, useEffect, useState } from 'react';
 
 import { IExtensionStatus } from './connection';
-import { VREAPIError } from './request';
+import { asAPIError, VREAPIError } from './request';
 
 export interface IStatusViewProps {
   /** Fetches the status; called on mount, on "Refresh" and every `refreshSeconds`. */
@@ -26,12 +26,6 @@ function describe(value: unknown): string {
     return value.length > 0 ? value.map(describe).join(', ') : '—';
   }
   return String(value);
-}
-
-function asAPIError(error: unknown): VREAPIError {
-  return error instanceof VREAPIError
-    ? error
-    : new VREAPIError(0, 'unexpected', String(error));
 }
 
 /** Shows what a server extension says about itself, or why it could not say. */

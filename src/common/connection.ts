@@ -1,7 +1,10 @@
 import { ServerConnection } from '@jupyterlab/services';
+import { TranslationBundle } from '@jupyterlab/translation';
 import { Token } from '@lumino/coreutils';
 
+import { AuthModel } from './auth';
 import { requestAPI } from './request';
+import { TaskModel } from './tasks';
 
 /** The three server extensions, by the last segment of their URL prefix. */
 export type ServiceName = 'rucio' | 'reana' | 'zenodo';
@@ -18,6 +21,10 @@ export interface IExtensionStatus {
 /** Shared access to the server side, provided by the common plugin. */
 export interface IVREConnection {
   readonly serverSettings: ServerConnection.ISettings;
+  /** Who the user is and which service instances have credentials. */
+  readonly auth: AuthModel;
+  /** The background tasks of all three services. */
+  readonly tasks: TaskModel;
   /** Ask one server extension for its version and configuration state. */
   status(service: ServiceName): Promise<IExtensionStatus>;
 }
@@ -28,9 +35,16 @@ export const IVREConnection = new Token<IVREConnection>(
 );
 
 export class VREConnection implements IVREConnection {
-  constructor(
-    readonly serverSettings: ServerConnection.ISettings = ServerConnection.makeSettings()
-  ) {}
+  constructor(options: VREConnection.IOptions) {
+    const { serverSettings, refreshSeconds, trans } = options;
+    this.serverSettings = serverSettings;
+    this.auth = new AuthModel({ serverSettings, refreshSeconds });
+    this.tasks = new TaskModel({ serverSettings, refreshSeconds, trans });
+  }
+
+  readonly serverSettings: ServerConnection.ISettings;
+  readonly auth: AuthModel;
+  readonly tasks: TaskModel;
 
   status(service: ServiceName): Promise<IExtensionStatus> {
     return requestAPI<IExtensionStatus>(
@@ -38,5 +52,14 @@ export class VREConnection implements IVREConnection {
       {},
       this.serverSettings
     );
+  }
+}
+
+export namespace VREConnection {
+  export interface IOptions {
+    serverSettings: ServerConnection.ISettings;
+    /** Seconds between polls of the sign-in state and of idle tasks; 0: never. */
+    refreshSeconds: number;
+    trans: TranslationBundle;
   }
 }

@@ -6,7 +6,9 @@ import { LabIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { IVREConnection, ServiceName } from './connection';
+import { ConnectionView } from './ConnectionView';
 import { StatusView } from './StatusView';
+import { TasksView } from './TasksView';
 
 export const PALETTE_CATEGORY = 'Virtual Research Environment';
 
@@ -42,8 +44,9 @@ export async function readSetting<T>(
 }
 
 /**
- * Add a left-sidebar panel for one service, showing its server extension's
- * state, and a palette command that opens it.
+ * Add a left-sidebar panel for one service, showing the user's sign-in and
+ * connections, its server extension's state and its background tasks, and a
+ * palette command that opens it.
  */
 export async function addSidebarPanel(
   app: JupyterFrontEnd,
@@ -60,7 +63,9 @@ export async function addSidebarPanel(
       <header className="jp-vre-Panel-header">
         <h2>{title}</h2>
       </header>
+      <ConnectionView auth={connection.auth} service={service} trans={trans} />
       <StatusView load={load} trans={trans} refreshSeconds={refreshSeconds} />
+      <TasksView tasks={connection.tasks} service={service} trans={trans} />
     </div>
   );
   panel.id = `jp-vre-${service}-panel`;

@@ -22,6 +22,19 @@ export class VREAPIError extends Error {
   }
 }
 
+/** The `{"error", "message"}` shape, also carried by failed tasks and token states. */
+export interface IErrorInfo {
+  error: string;
+  message: string;
+}
+
+/** Any thrown value as a `VREAPIError`, for code that shows errors to the user. */
+export function asAPIError(error: unknown): VREAPIError {
+  return error instanceof VREAPIError
+    ? error
+    : new VREAPIError(0, 'unexpected', String(error));
+}
+
 interface IErrorBody {
   error?: unknown;
   message?: unknown;

@@ -1,0 +1,194 @@
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import * as path from 'path';
+
+import { fakeTask, FakeVRE } from './fakeVRE';
+
+/** Where the screenshots used by the README and the docs are written. */
+const IMAGES = path.resolve(__dirname, '..', '..', 'docs', 'images');
+
+// The fake endpoints must be in place before JupyterLab first asks them.
+test.use({ autoGoto: false });
+
+let vre: FakeVRE;
+
+test.beforeEach(() => {
+  vre = new FakeVRE();
+});
+
+async function openPanel(page: IJupyterLabPageFixture, service: string) {
+  await page.locator(`.jp-SideBar [data-id="jp-vre-${service}-panel"]`).click();
+  const panel = page.locator(`#jp-vre-${service}-panel`);
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+test.describe('Sign-in and credentials', () => {
+  const PANELS = [
+    {
+      service: 'rucio',
+      connections: [
+        {
+          name: 'cms',
+          state: 'Not connected',
+          detail: 'Enter your username and password to connect to cms.'
+        },
+        { name: 'escape', state: 'Connected', detail: 'With your IAM login.' }
+      ]
+    },
+    {
+      service: 'reana',
+      connections: [
+        {
+          name: 'REANA',
+          state: 'Not connected',
+          detail: 'Enter your token to connect to REANA.'
+        }
+      ]
+    },
+    {
+      service: 'zenodo',
+      connections: [
+        {
+          name: 'Zenodo sandbox',
+          state: 'Connected',
+          detail: 'With credentials from your hub admin.'
+        }
+      ]
+    }
+  ];
+
+  for (const { service, connections } of PANELS) {
+    test(`the ${service} panel shows who is signed in and its connections`, async ({
+      page
+    }) => {
+      await vre.install(page);
+      await page.goto();
+      const panel = await openPanel(page, service);
+      const view = panel.locator('.jp-vre-ConnectionView');
+      await expect(view.getByText('Signed in as alice')).toBeVisible();
+      await expect(
+        view.getByText(/IAM token valid until .*renewed automatically/)
+      ).toBeVisible();
+      await expect(view.locator('.jp-vre-Connection')).toHaveCount(
+        connections.length
+      );
+      for (const { name, state, detail } of connections) {
+        const item = view.locator('.jp-vre-Connection', { hasText: name });
+        await expect(item.locator('.jp-vre-Connection-state')).toHaveText(
+          state
+        );
+        await expect(item.getByText(detail)).toBeVisible();
+      }
+      await page.screenshot({ path: path.join(IMAGES, `auth-${service}.png`) });
+    });
+  }
+
+  test('a REANA token is sent once, never shown, and REANA becomes connected', async ({
+    page
+  }) => {
+    await vre.install(page);
+    await page.goto();
+    const panel = await openPanel(page, 'reana');
+    const token = panel.getByLabel('Access token');
+    await expect(token).toHaveAttribute('type', 'password');
+    await token.fill('reana-token-0123');
+    await page.screenshot({ path: path.join(IMAGES, 'auth-reana-token.png') });
+    await panel.getByRole('button', { name: 'Connect' }).click();
+
+    const item = panel.locator('.jp-vre-Connection', { hasText: 'REANA' });
+    await expect(item.locator('.jp-vre-Connection-state')).toHaveText(
+      'Connected'
+    );
+    await expect(
+      item.getByText('With the credentials you entered.')
+    ).toBeVisible();
+    await expect(panel.getByLabel('Access token')).toHaveCount(0);
+    expect(vre.sent).toEqual([
+      {
+        method: 'PUT',
+        path: 'credentials/reana/default',
+        body: { fields: { token: 'reana-token-0123' } }
+      }
+    ]);
+    expect(await page.content()).not.toContain('reana-token-0123');
+    await page.screenshot({
+      path: path.join(IMAGES, 'auth-reana-connected.png')
+    });
+
+    await panel.getByRole('button', { name: 'Disconnect' }).click();
+    await expect(item.locator('.jp-vre-Connection-state')).toHaveText(
+      'Not connected'
+    );
+    expect(vre.sent.map(r => r.method)).toEqual(['PUT', 'DELETE']);
+  });
+});
+
+test.describe('Background tasks', () => {
+  test('a running task shows its progress, and Cancel cancels it', async ({
+    page
+  }) => {
+    vre.tasks = [
+      fakeTask('t1', 'running'),
+      fakeTask('t2', 'running', { kind: 'reana.run', title: 'Run the fit' })
+    ];
+    await vre.install(page);
+    await page.goto();
+    const panel = await openPanel(page, 'rucio');
+    const item = panel.locator('.jp-vre-Task');
+    await expect(item).toHaveCount(1); // REANA's task is not Rucio's
+    await expect(
+      item.getByText('Make escape:higgs.root available')
+    ).toBeVisible();
+    await expect(item.getByText('Running')).toBeVisible();
+    const bar = item.getByRole('progressbar');
+    await expect(bar).toHaveAttribute('value', '1500000000');
+    await expect(bar).toHaveAttribute('max', '4000000000');
+    await expect(item.getByText('1.5 GB of 4 GB')).toBeVisible();
+    await page.screenshot({ path: path.join(IMAGES, 'tasks-running.png') });
+
+    await item.getByRole('button', { name: 'Cancel' }).click();
+    await expect(item.getByText('Cancelled')).toBeVisible();
+    await expect(item.getByRole('progressbar')).toHaveCount(0);
+    expect(vre.sent).toContainEqual({
+      method: 'DELETE',
+      path: 'tasks/t1',
+      body: null
+    });
+  });
+
+  test('a task that fails raises a notification with the reason', async ({
+    page
+  }) => {
+    // A second task keeps running, so the list is still asked for every second.
+    const other = fakeTask('t2', 'running', {
+      title: 'Download escape:z.root'
+    });
+    vre.tasks = [fakeTask('t1', 'running'), other];
+    await vre.install(page);
+    await page.goto();
+    const panel = await openPanel(page, 'rucio');
+    const failing = panel.locator('.jp-vre-Task', {
+      hasText: 'Make escape:higgs.root available'
+    });
+    await expect(failing.getByText('Running')).toBeVisible();
+
+    const reason = 'No replica of escape:higgs.root can reach VRE-MOUNT.';
+    vre.tasks = [
+      fakeTask('t1', 'failed', {
+        error: { error: 'rule_stuck', message: reason }
+      }),
+      other
+    ];
+    const toast = page.locator('.Toastify__toast', {
+      hasText: `Make escape:higgs.root available failed: ${reason}`
+    });
+    await expect(toast).toBeVisible();
+    await expect(failing.getByText(reason)).toBeVisible();
+    await expect(failing.getByText('Failed')).toBeVisible();
+    await page.screenshot({ path: path.join(IMAGES, 'tasks-failed.png') });
+    // Three more polls of the task list still make one notification.
+    const seen = vre.taskLists;
+    await expect.poll(() => vre.taskLists).toBeGreaterThan(seen + 3);
+    await expect(toast).toHaveCount(1);
+  });
+});
