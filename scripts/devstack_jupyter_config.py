@@ -20,20 +20,21 @@ REPO = Path(__file__).resolve().parent.parent
 DEMO_USER = "jdoe"
 
 
-def iam_login(iam: dict) -> str:
+def iam_login(iam: dict, user: str = DEMO_USER) -> dict:
+    """Log in to the dev stack's IAM as a hub does: an access and a refresh token for `user`."""
     answer = httpx.post(
         iam["token_endpoint"],
         data={
             "grant_type": "password",
-            "username": DEMO_USER,
-            "password": iam["users"][DEMO_USER]["password"],
+            "username": user,
+            "password": iam["users"][user]["password"],
             "scope": iam["scope"],
         },
         auth=(iam["client_id"], iam["client_secret"]),
         timeout=10,
     )
     answer.raise_for_status()
-    return answer.json()["refresh_token"]
+    return answer.json()
 
 
 def config_lines(stack: dict) -> list[str]:
@@ -46,7 +47,7 @@ def config_lines(stack: dict) -> list[str]:
             f"c.IAMTokens.issuer = {iam['issuer']!r}",
             f"c.IAMTokens.client_id = {iam['client_id']!r}",
             f"c.IAMTokens.client_secret = {iam['client_secret']!r}",
-            f"os.environ['VRE_IAM_REFRESH_TOKEN'] = {iam_login(iam)!r}",
+            f"os.environ['VRE_IAM_REFRESH_TOKEN'] = {iam_login(iam)['refresh_token']!r}",
         ]
     if rucio := stack.get("rucio"):
         instance = {

@@ -48,4 +48,4 @@ c.IAMTokens.issuer = iam["issuer"]
 c.IAMTokens.client_id = iam["client_id"]
 c.IAMTokens.client_secret = iam["client_secret"]
 c.IAMTokens.refresh_token_env = "VRE_UI_TEST_REFRESH_TOKEN"
-os.environ["VRE_UI_TEST_REFRESH_TOKEN"] = iam_login(iam)
+os.environ["VRE_UI_TEST_REFRESH_TOKEN"] = iam_login(iam)["refresh_token"]

@@ -1,7 +1,14 @@
-import { JupyterFrontEnd } from '@jupyterlab/application';
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
 import { ICommandPalette, ReactWidget } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { TranslationBundle } from '@jupyterlab/translation';
+import {
+  ITranslator,
+  nullTranslator,
+  TranslationBundle
+} from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
@@ -81,4 +88,48 @@ export async function addSidebarPanel(
   });
   options.palette?.addItem({ command, category: trans.__(PALETTE_CATEGORY) });
   return panel;
+}
+
+/** What distinguishes one service's sidebar panel. */
+export interface IPanelSpec {
+  service: ServiceName;
+  icon: LabIcon;
+  description: string;
+  /** Functions, so translation tools find the literal strings. */
+  title: (trans: TranslationBundle) => string;
+  caption: (trans: TranslationBundle) => string;
+}
+
+/** The plugin that adds one service's panel (its settings hold the panel's `rank`). */
+export function sidebarPanelPlugin(
+  spec: IPanelSpec
+): JupyterFrontEndPlugin<void> {
+  const id = `jupyterlab-vre:${spec.service}`;
+  return {
+    id,
+    description: spec.description,
+    autoStart: true,
+    requires: [IVREConnection],
+    optional: [ITranslator, ISettingRegistry, ICommandPalette],
+    activate: async (
+      app: JupyterFrontEnd,
+      connection: IVREConnection,
+      translator: ITranslator | null,
+      settings: ISettingRegistry | null,
+      palette: ICommandPalette | null
+    ): Promise<void> => {
+      const trans = (translator ?? nullTranslator).load('jupyterlab_vre');
+      await addSidebarPanel(app, {
+        service: spec.service,
+        pluginId: id,
+        title: spec.title(trans),
+        caption: spec.caption(trans),
+        icon: spec.icon,
+        connection,
+        trans,
+        settings,
+        palette
+      });
+    }
+  };
 }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -19,6 +20,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DEVSTACK = REPO / "devstack" / "devstack"
+# Test modules log in to the dev stack's IAM the way the demo does: `from devstack_jupyter_config import iam_login`.
+sys.path.insert(0, str(REPO / "scripts"))
 ALL_SERVICES = ("iam", "rucio", "zenodo", "reana")
 
 

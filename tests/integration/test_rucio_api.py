@@ -7,30 +7,14 @@ import socket
 import subprocess
 from typing import Any
 
-import httpx
 import pytest
+from devstack_jupyter_config import iam_login
 from tornado.httpclient import HTTPClientError
 
 
 @pytest.fixture(scope="module")
 def stack(devstack_up: Any) -> dict[str, Any]:
     return devstack_up("iam", "rucio")
-
-
-def refresh_token(iam: dict[str, Any]) -> str:
-    answer = httpx.post(
-        iam["token_endpoint"],
-        data={
-            "grant_type": "password",
-            "username": "jdoe",
-            "password": iam["users"]["jdoe"]["password"],
-            "scope": iam["scope"],
-        },
-        auth=(iam["client_id"], iam["client_secret"]),
-        timeout=10,
-    )
-    answer.raise_for_status()
-    return answer.json()["refresh_token"]
 
 
 def dead_port() -> int:
@@ -42,7 +26,7 @@ def dead_port() -> int:
 @pytest.fixture
 def jp_server_config(jp_server_config, stack, monkeypatch):
     iam, rucio = stack["iam"], stack["rucio"]
-    monkeypatch.setenv("VRE_IAM_REFRESH_TOKEN", refresh_token(iam))
+    monkeypatch.setenv("VRE_IAM_REFRESH_TOKEN", iam_login(iam)["refresh_token"])
     base = {"rucio_base_url": rucio["rucio_host"], "mode": "download"}
     return {
         **jp_server_config,

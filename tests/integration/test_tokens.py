@@ -8,8 +8,8 @@ import socket
 import time
 from typing import Any
 
-import httpx
 import pytest
+from devstack_jupyter_config import iam_login
 
 from vre_common.errors import BackendError, BackendTimeout, Forbidden, NotAuthenticated
 from vre_common.tokens import TokenManager, TokenSettings
@@ -18,23 +18,6 @@ from vre_common.tokens import TokenManager, TokenSettings
 @pytest.fixture(scope="module")
 def iam(devstack_up: Any) -> dict[str, Any]:
     return devstack_up("iam")["iam"]
-
-
-def login(iam: dict[str, Any], user: str = "jdoe") -> dict[str, Any]:
-    """What the hub does at login: a token pair for the user (with offline_access for refresh)."""
-    answer = httpx.post(
-        iam["token_endpoint"],
-        data={
-            "grant_type": "password",
-            "username": user,
-            "password": iam["users"][user]["password"],
-            "scope": iam["scope"],
-        },
-        auth=(iam["client_id"], iam["client_secret"]),
-        timeout=10,
-    )
-    answer.raise_for_status()
-    return answer.json()
 
 
 def refreshing_manager(
@@ -67,7 +50,7 @@ class Clock:
 
 async def test_refresh_happens_ahead_of_expiry_and_only_then(iam):
     clock = Clock()
-    manager = refreshing_manager(iam, login(iam)["refresh_token"], clock=clock)
+    manager = refreshing_manager(iam, iam_login(iam)["refresh_token"], clock=clock)
     try:
         first = await manager.access_token()
         assert first.claims["preferred_username"] == "jdoe"
@@ -89,7 +72,7 @@ async def test_refresh_happens_ahead_of_expiry_and_only_then(iam):
 
 
 async def test_fifty_concurrent_callers_cause_one_refresh(iam):
-    manager = refreshing_manager(iam, login(iam)["refresh_token"])
+    manager = refreshing_manager(iam, iam_login(iam)["refresh_token"])
     try:
         tokens = await asyncio.gather(*(manager.access_token() for _ in range(50)))
         assert manager.refresh_count == 1
@@ -100,12 +83,12 @@ async def test_fifty_concurrent_callers_cause_one_refresh(iam):
 
 async def test_a_rewritten_token_file_is_picked_up(iam, tmp_path):
     token_file = tmp_path / "access_token"
-    token_file.write_text(login(iam, "jdoe")["access_token"])
+    token_file.write_text(iam_login(iam, "jdoe")["access_token"])
     manager = TokenManager(TokenSettings(env_var="VRE_TEST_UNSET_TOKEN", token_file=str(token_file)))
     identity, state = await manager.state()
     assert (identity.username, state.source) == ("jdoe", "file")
 
-    token_file.write_text(login(iam, "asmith")["access_token"] + "\n")  # the hub rewrites it
+    token_file.write_text(iam_login(iam, "asmith")["access_token"] + "\n")  # the hub rewrites it
     identity, _ = await manager.state()
     assert identity.username == "asmith"
 
@@ -113,7 +96,7 @@ async def test_a_rewritten_token_file_is_picked_up(iam, tmp_path):
 async def test_exchange_gives_each_service_its_own_audience(iam):
     manager = refreshing_manager(
         iam,
-        login(iam)["refresh_token"],
+        iam_login(iam)["refresh_token"],
         exchange={"rucio": {"audience": "rucio"}, "reana": {"audience": "reana", "scope": "openid reana"}},
     )
     try:
@@ -133,7 +116,9 @@ async def test_exchange_gives_each_service_its_own_audience(iam):
 
 async def test_exchange_refused_is_a_clear_error(iam):
     manager = refreshing_manager(
-        iam, login(iam)["refresh_token"], exchange={"rucio": {"audience": "rucio", "scope": "not-allowed"}}
+        iam,
+        iam_login(iam)["refresh_token"],
+        exchange={"rucio": {"audience": "rucio", "scope": "not-allowed"}},
     )
     try:
         with pytest.raises(Forbidden) as err:
@@ -156,7 +141,7 @@ async def test_a_refused_refresh_token_says_log_in_again(iam):
 
 
 async def test_an_expired_token_that_cannot_be_refreshed(iam, monkeypatch):
-    token = login(iam)["access_token"]
+    token = iam_login(iam)["access_token"]
     monkeypatch.setenv("VRE_TEST_TOKEN", token)
     manager = TokenManager(TokenSettings(env_var="VRE_TEST_TOKEN"), clock=lambda: time.time() + 3600)
     with pytest.raises(NotAuthenticated) as err:
@@ -196,7 +181,7 @@ class TestAuthStatusEndpoint:
 
     @pytest.fixture
     def access_token(self, iam):
-        return login(iam, "jdoe")["access_token"]
+        return iam_login(iam, "jdoe")["access_token"]
 
     @pytest.fixture
     def jp_server_config(self, jp_server_config, access_token, tmp_path):
