@@ -8,6 +8,7 @@ from tornado import web
 
 from vre_common.handlers import VREHandler
 
+from .models import DIDList
 from .service import RucioService
 
 INSTANCE = r"(?P<instance>[A-Za-z0-9_.\-]{1,64})"
@@ -73,6 +74,23 @@ class ContentHandler(RucioHandler):
         self.write_json(page)
 
 
+class MakeAvailableHandler(RucioHandler):
+    """`POST <instance>/make-available` {"dids": [...]}: a background task (202)."""
+
+    @web.authenticated
+    def post(self, instance: str) -> None:
+        body = self.parse_body(DIDList)
+        self.write_json(self.service.make_available(instance, body.dids), status=202)
+
+
+class AvailabilityHandler(RucioHandler):
+    """`GET <instance>/availability?did=scope:name&did=...`: each file's state on the mounted RSE."""
+
+    @web.authenticated
+    async def get(self, instance: str) -> None:
+        self.write_json(await self.service.availability(instance, self.get_arguments("did")))
+
+
 def rucio_routes(prefix: str, service: RucioService) -> list[tuple[str, type, dict[str, Any]]]:
     kwargs = {"service": service}
     return [
@@ -82,4 +100,6 @@ def rucio_routes(prefix: str, service: RucioService) -> list[tuple[str, type, di
         (f"{prefix}/{INSTANCE}/rses", RSEsHandler, kwargs),
         (f"{prefix}/{INSTANCE}/dids/search", SearchHandler, kwargs),
         (f"{prefix}/{INSTANCE}/dids/content", ContentHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/make-available", MakeAvailableHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/availability", AvailabilityHandler, kwargs),
     ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class InstanceInfo(BaseModel):
@@ -56,3 +56,21 @@ class DIDPage(BaseModel):
     items: list[DIDItem]
     # Pass back as `cursor` for the next page; null when this was the last one.
     next_cursor: str | None
+
+
+class DIDList(BaseModel):
+    """Body of `POST <instance>/make-available`."""
+
+    dids: list[str] = Field(min_length=1, max_length=100)
+
+
+class Availability(BaseModel):
+    did: str
+    state: Literal["available", "replicating", "not_available"]
+    # Where the file is under the mount, when available.
+    path: str | None = None
+
+
+class AvailabilityList(BaseModel):
+    rse: str
+    files: list[Availability]

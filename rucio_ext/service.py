@@ -9,14 +9,27 @@ from rucio.client import Client
 
 from vre_common.context import VREContext
 from vre_common.errors import BadRequest, NotFound
+from vre_common.models import TaskInfo
 
 from .config import RucioInstance
-from .models import Account, DIDItem, DIDPage, InstanceInfo, InstanceList, RSEInfo, RSEList, ScopeList
+from .models import (
+    Account,
+    AvailabilityList,
+    DIDItem,
+    DIDPage,
+    InstanceInfo,
+    InstanceList,
+    RSEInfo,
+    RSEList,
+    ScopeList,
+)
 from .paging import StreamPages
+from .replication import Replication
 from .session import RucioSession
 
 MAX_RSE_EXPRESSION = 500
 MAX_PAGE = 1000
+MAX_AVAILABILITY = 100
 DID_PATTERN = re.compile(r"^(?P<scope>[A-Za-z0-9_.\-]{1,30}):(?P<name>[A-Za-z0-9_.\-/+*]{1,250})$")
 DIDType = Literal["all", "container", "dataset", "file", "collection"]
 
@@ -54,6 +67,7 @@ class RucioService:
     ) -> None:
         self.default = default
         self._sessions = {name: RucioSession(inst, vre, timeout) for name, inst in instances.items()}
+        self._replication = {name: Replication(s, vre.tasks) for name, s in self._sessions.items()}
         self.pages = StreamPages()
 
     def session(self, instance: str) -> RucioSession:
@@ -155,3 +169,16 @@ class RucioService:
         # The stream continues reading from Rucio, so it runs in the executor too.
         items, next_cursor = await session.call(lambda _client: self.pages.next(cursor, limit))
         return DIDPage(items=items, next_cursor=next_cursor)
+
+    def make_available(self, instance: str, dids: list[str]) -> TaskInfo:
+        """Start bringing `dids` onto the mounted RSE; follow the returned task."""
+        self.session(instance)  # 404 for an unknown instance
+        parsed = [parse_did(did, wildcards=False) for did in dids]
+        return self._replication[instance].start(parsed).info()
+
+    async def availability(self, instance: str, dids: list[str]) -> AvailabilityList:
+        if not 1 <= len(dids) <= MAX_AVAILABILITY:
+            raise BadRequest(f"Ask for 1 to {MAX_AVAILABILITY} DIDs at a time.", code="invalid_dids")
+        self.session(instance)
+        parsed = [parse_did(did, wildcards=False) for did in dids]
+        return await self._replication[instance].availability(parsed)

@@ -10,9 +10,11 @@ running; those started here are stopped at the end of the session
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -52,3 +54,40 @@ def devstack_up() -> Iterator[Callable[..., dict]]:
 @pytest.fixture(scope="session")
 def devstack(devstack_up: Callable[..., dict]) -> dict:
     return devstack_up(*ALL_SERVICES)
+
+
+@pytest.fixture
+def upload_dataset(devstack_up: Callable[..., dict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Upload files (name -> bytes) as a new dataset of the user's scope; returns its `scope:name`.
+
+    Uses rucio-clients' UploadClient with the client config the dev stack writes,
+    so the bytes sit on a remote RSE, not yet on the mounted one.
+    """
+    rucio = devstack_up("rucio")["rucio"]
+    monkeypatch.setenv("RUCIO_CONFIG", rucio["client_config"])
+    from rucio.client import Client
+    from rucio.client.uploadclient import UploadClient
+
+    client = Client()
+
+    def upload(payloads: dict[str, bytes]) -> str:
+        scope, dataset = f"user.{rucio['account']}", f"vre-test.{uuid.uuid4().hex[:12]}"
+        items = []
+        for name, data in payloads.items():
+            path = tmp_path / f"{dataset}.{name}"
+            path.write_bytes(data)
+            items.append(
+                {
+                    "path": str(path),
+                    "rse": rucio["upload_rse"],
+                    "did_scope": scope,
+                    "did_name": path.name,
+                    "dataset_scope": scope,
+                    "dataset_name": dataset,
+                    "register_after_upload": True,
+                }
+            )
+        UploadClient(client, logger=logging.getLogger("upload")).upload(items)
+        return f"{scope}:{dataset}"
+
+    return upload

@@ -1,0 +1,146 @@
+"""Make a dataset available on the mounted RSE through /vre/api/rucio, on the real Rucio and daemons."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from typing import Any
+
+import pytest
+from devstack_jupyter_config import iam_login
+from tornado.httpclient import HTTPClientError
+
+TASK_TIMEOUT_S = 180
+
+
+@pytest.fixture(scope="module")
+def stack(devstack_up: Any) -> dict[str, Any]:
+    return devstack_up("iam", "rucio")
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config, stack, monkeypatch):
+    iam, rucio = stack["iam"], stack["rucio"]
+    monkeypatch.setenv("VRE_IAM_REFRESH_TOKEN", iam_login(iam)["refresh_token"])
+    base = {"rucio_base_url": rucio["rucio_host"]}
+    return {
+        **jp_server_config,
+        "IAMTokens": {
+            "issuer": iam["issuer"],
+            "client_id": iam["client_id"],
+            "client_secret": iam["client_secret"],
+            "access_token_env": "VRE_TEST_UNSET_TOKEN",
+            "exchange": {"rucio": {"audience": rucio["oidc"]["audience"], "scope": rucio["oidc"]["scope"]}},
+        },
+        "RucioExtension": {
+            "instances": [
+                {
+                    **base,
+                    "name": "vre",
+                    "mode": "replica",
+                    "destination_rse": rucio["mounted_rse"],
+                    "rse_mount_path": rucio["mount_path"],
+                    "path_begins_at": rucio["path_begins_at"],
+                    "replication_rule_lifetime_days": 1,
+                },
+                {**base, "name": "dl", "mode": "download"},
+            ]
+        },
+    }
+
+
+async def call(jp_fetch, *path, method="GET", body=None, **params):
+    response = await jp_fetch("vre", "api", *path, method=method, body=body, params=params)
+    return response.code, json.loads(response.body)
+
+
+async def fails(jp_fetch, *path, method="GET", body=None, **params):
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch("vre", "api", *path, method=method, body=body, params=params)
+    return err.value.code, json.loads(err.value.response.body)
+
+
+async def wait_for_task(jp_fetch, task_id: str) -> dict[str, Any]:
+    deadline = time.monotonic() + TASK_TIMEOUT_S
+    while time.monotonic() < deadline:
+        _, task = await call(jp_fetch, "tasks", task_id)
+        if task["state"] not in ("queued", "running"):
+            return task
+        await asyncio.sleep(0.5)
+    pytest.fail(f"task {task_id} still running after {TASK_TIMEOUT_S} s: {task}")
+
+
+async def availability(jp_fetch, did: str, files: list[str]) -> dict[str, dict[str, Any]]:
+    scope = did.split(":")[0]
+    response = await jp_fetch(
+        "vre", "api", "rucio", "vre", "availability", params=[("did", f"{scope}:{f}") for f in files]
+    )
+    return {a["did"].split(":")[1]: a for a in json.loads(response.body)["files"]}
+
+
+async def test_make_a_dataset_available_and_read_its_bytes_from_the_mount(jp_fetch, upload_dataset, stack):
+    payloads = {"events.root": b"root\x00" + os.urandom(300_000), "summary.csv": b"run,n\n1,7\n2,14\n"}
+    did = upload_dataset(payloads)
+    names = [f"{did.split(':')[1]}.{n}" for n in payloads]
+    before = await availability(jp_fetch, did, names)
+    assert {a["state"] for a in before.values()} == {"not_available"}
+
+    code, task = await call(
+        jp_fetch, "rucio", "vre", "make-available", method="POST", body=json.dumps({"dids": [did]})
+    )
+    assert code == 202
+    assert (task["kind"], task["progress"]["unit"]) == ("rucio.make_available", "files")
+    done = await wait_for_task(jp_fetch, task["id"])
+    assert done["state"] == "succeeded", done
+    assert (done["progress"]["done"], done["progress"]["total"]) == (2, 2)
+    assert done["result"]["files"] == 2
+
+    after = await availability(jp_fetch, did, names)
+    for short, data in payloads.items():
+        entry = after[f"{did.split(':')[1]}.{short}"]
+        assert entry["state"] == "available"
+        assert entry["path"].startswith(stack["rucio"]["mount_path"])
+        with open(entry["path"], "rb") as handle:
+            assert handle.read() == data
+    assert sorted(done["result"]["paths"]) == sorted(a["path"] for a in after.values())
+
+    # Asking again reuses the user's rule instead of failing on a duplicate.
+    _, again = await call(
+        jp_fetch, "rucio", "vre", "make-available", method="POST", body=json.dumps({"dids": [did]})
+    )
+    again = await wait_for_task(jp_fetch, again["id"])
+    assert again["state"] == "succeeded"
+    assert again["result"]["rules"] == done["result"]["rules"]
+
+
+async def test_cancel_stops_following_the_rule(jp_fetch, upload_dataset):
+    did = upload_dataset({"a.root": os.urandom(1000)})
+    _, task = await call(
+        jp_fetch, "rucio", "vre", "make-available", method="POST", body=json.dumps({"dids": [did]})
+    )
+    _, cancelled = await call(jp_fetch, "tasks", task["id"], method="DELETE")
+    final = await wait_for_task(jp_fetch, task["id"])
+    assert final["state"] == "cancelled"
+    assert cancelled["id"] == task["id"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "code", "expected"),
+    [
+        (("rucio", "dl", "make-available"), {"dids": ["user.jdoe:x"]}, 400, "not_replica_mode"),
+        (("rucio", "vre", "make-available"), {"dids": ["no-scope"]}, 400, "invalid_did"),
+        (("rucio", "vre", "make-available"), {"dids": []}, 400, "invalid_body"),
+        (("rucio", "vre", "make-available"), {"dids": ["user.jdoe:wild*"]}, 400, "invalid_did"),
+        (("rucio", "nope", "make-available"), {"dids": ["user.jdoe:x"]}, 404, "unknown_instance"),
+    ],
+)
+async def test_bad_requests_are_clear(jp_fetch, path, body, code, expected):
+    status, payload = await fails(jp_fetch, *path, method="POST", body=json.dumps(body))
+    assert (status, payload["error"]) == (code, expected)
+
+
+async def test_availability_needs_some_dids(jp_fetch):
+    status, payload = await fails(jp_fetch, "rucio", "vre", "availability")
+    assert (status, payload["error"]) == (400, "invalid_dids")
