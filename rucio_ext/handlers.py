@@ -8,7 +8,7 @@ from tornado import web
 
 from vre_common.handlers import VREHandler
 
-from .models import DIDList
+from .models import DIDList, ResolveInput
 from .service import RucioService
 
 INSTANCE = r"(?P<instance>[A-Za-z0-9_.\-]{1,64})"
@@ -91,10 +91,20 @@ class AvailabilityHandler(RucioHandler):
         self.write_json(await self.service.availability(instance, self.get_arguments("did")))
 
 
+class ResolveHandler(RucioHandler):
+    """`POST resolve` {"attachments": [{instance, did, variable}]}: paths for kernel injection."""
+
+    @web.authenticated
+    async def post(self) -> None:
+        body = self.parse_body(ResolveInput)
+        self.write_json(await self.service.resolve(body.attachments))
+
+
 def rucio_routes(prefix: str, service: RucioService) -> list[tuple[str, type, dict[str, Any]]]:
     kwargs = {"service": service}
     return [
         (f"{prefix}/instances", InstancesHandler, kwargs),
+        (f"{prefix}/resolve", ResolveHandler, kwargs),
         (f"{prefix}/{INSTANCE}/account", AccountHandler, kwargs),
         (f"{prefix}/{INSTANCE}/scopes", ScopesHandler, kwargs),
         (f"{prefix}/{INSTANCE}/rses", RSEsHandler, kwargs),

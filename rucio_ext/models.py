@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from vre_common.models import ErrorBody
+
 
 class InstanceInfo(BaseModel):
     name: str
@@ -74,3 +76,28 @@ class Availability(BaseModel):
 class AvailabilityList(BaseModel):
     rse: str
     files: list[Availability]
+
+
+class Attachment(BaseModel):
+    """A DID attached to a notebook as a kernel variable (stored in the notebook's metadata)."""
+
+    instance: str
+    did: str
+    variable: str = Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
+class ResolveInput(BaseModel):
+    attachments: list[Attachment] = Field(min_length=1, max_length=50)
+
+
+class ResolvedAttachment(BaseModel):
+    variable: str
+    did: str
+    instance: str
+    # A file resolves to one path, a dataset or container to a list of paths.
+    value: str | list[str] | None = None
+    error: ErrorBody | None = None
+
+
+class ResolveResult(BaseModel):
+    attachments: list[ResolvedAttachment]

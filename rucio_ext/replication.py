@@ -16,7 +16,7 @@ from typing import Any
 from rucio.client import Client
 from rucio.common.exception import DuplicateRule
 
-from vre_common.errors import BackendError, BadRequest
+from vre_common.errors import BackendError, BadRequest, Conflict
 from vre_common.tasks import Task, TaskRegistry
 
 from .models import Availability, AvailabilityList
@@ -133,3 +133,30 @@ class Replication:
             ]
 
         return AvailabilityList(rse=rse, files=await self.session.call(ask))
+
+    async def local_paths(self, did: tuple[str, str]) -> str | list[str]:
+        """The path of a file, or the sorted paths of a collection's files, on the mount.
+
+        A clear 409 says how many files are missing when not all are there yet.
+        """
+        rse = self._require_replica_mode()
+
+        def resolve(client: Client) -> str | list[str]:
+            kind = str(client.get_did(*did)["type"]).upper()
+            paths, missing = [], 0
+            for replica in client.list_replicas([did_dict(did)], rse_expression=rse, all_states=True):
+                pfns = replica.get("rses", {}).get(rse) or []
+                if replica.get("states", {}).get(rse) == "AVAILABLE" and pfns:
+                    paths.append(self.instance.local_path(pfns[0]))
+                else:
+                    missing += 1
+            if missing or not paths:
+                raise Conflict(
+                    f"{did[0]}:{did[1]} is not available on {rse} yet"
+                    + (f" ({missing} file(s) missing)" if missing else "")
+                    + ": make it available first.",
+                    code="not_available",
+                )
+            return paths[0] if kind == "FILE" else sorted(paths)
+
+        return await self.session.call(resolve)

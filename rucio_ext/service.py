@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any, Literal
 
 from rucio.client import Client
 
 from vre_common.context import VREContext
-from vre_common.errors import BadRequest, NotFound
-from vre_common.models import TaskInfo
+from vre_common.errors import BadRequest, NotFound, VREError
+from vre_common.models import ErrorBody, TaskInfo
 
 from .config import RucioInstance
 from .models import (
     Account,
+    Attachment,
     AvailabilityList,
     DIDItem,
     DIDPage,
     InstanceInfo,
     InstanceList,
+    ResolvedAttachment,
+    ResolveResult,
     RSEInfo,
     RSEList,
     ScopeList,
@@ -182,3 +186,18 @@ class RucioService:
         self.session(instance)
         parsed = [parse_did(did, wildcards=False) for did in dids]
         return await self._replication[instance].availability(parsed)
+
+    async def resolve(self, attachments: list[Attachment]) -> ResolveResult:
+        """Local paths for a notebook's attached DIDs; each one that cannot resolve carries its own error."""
+
+        async def one(attachment: Attachment) -> ResolvedAttachment:
+            answer = ResolvedAttachment(**attachment.model_dump())
+            try:
+                self.session(attachment.instance)
+                did = parse_did(attachment.did, wildcards=False)
+                answer.value = await self._replication[attachment.instance].local_paths(did)
+            except VREError as err:
+                answer.error = ErrorBody(error=err.code, message=err.message)
+            return answer
+
+        return ResolveResult(attachments=list(await asyncio.gather(*(one(a) for a in attachments))))

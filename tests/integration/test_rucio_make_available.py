@@ -144,3 +144,41 @@ async def test_bad_requests_are_clear(jp_fetch, path, body, code, expected):
 async def test_availability_needs_some_dids(jp_fetch):
     status, payload = await fails(jp_fetch, "rucio", "vre", "availability")
     assert (status, payload["error"]) == (400, "invalid_dids")
+
+
+async def test_attachments_resolve_to_paths_with_an_error_per_item(jp_fetch, upload_dataset):
+    ready = upload_dataset({"a.root": os.urandom(2000), "b.root": os.urandom(3000)})
+    waiting = upload_dataset({"c.root": os.urandom(1000)})
+    _, task = await call(
+        jp_fetch, "rucio", "vre", "make-available", method="POST", body=json.dumps({"dids": [ready]})
+    )
+    assert (await wait_for_task(jp_fetch, task["id"]))["state"] == "succeeded"
+    scope, name = ready.split(":")
+    one_file = f"{scope}:{name}.a.root"
+
+    attachments = [
+        {"instance": "vre", "did": ready, "variable": "events"},
+        {"instance": "vre", "did": one_file, "variable": "first"},
+        {"instance": "vre", "did": waiting, "variable": "later"},
+        {"instance": "gone", "did": ready, "variable": "elsewhere"},
+    ]
+    _, answer = await call(
+        jp_fetch, "rucio", "resolve", method="POST", body=json.dumps({"attachments": attachments})
+    )
+    by_variable = {a["variable"]: a for a in answer["attachments"]}
+    events = by_variable["events"]["value"]
+    assert isinstance(events, list) and len(events) == 2
+    assert all(os.path.isfile(p) for p in events)
+    assert by_variable["first"]["value"] == next(p for p in events if p.endswith(".a.root"))
+    assert by_variable["later"]["value"] is None
+    assert by_variable["later"]["error"]["error"] == "not_available"
+    assert "make it available" in by_variable["later"]["error"]["message"]
+    assert by_variable["elsewhere"]["error"]["error"] == "unknown_instance"
+
+
+@pytest.mark.parametrize("variable", ["1st", "with space", "a-b", ""])
+async def test_attachment_variables_must_be_identifiers(jp_fetch, variable):
+    body = {"attachments": [{"instance": "vre", "did": "user.jdoe:x", "variable": variable}]}
+    status, payload = await fails(jp_fetch, "rucio", "resolve", method="POST", body=json.dumps(body))
+    assert (status, payload["error"]) == (400, "invalid_body")
+    assert "variable" in payload["message"]
