@@ -74,6 +74,22 @@ class ContentHandler(RucioHandler):
         self.write_json(page)
 
 
+class RulesHandler(RucioHandler):
+    """`GET <instance>/dids/rules?did=scope:name`"""
+
+    @web.authenticated
+    async def get(self, instance: str) -> None:
+        self.write_json(await self.service.rules(instance, self.get_argument("did", "")))
+
+
+class DetailsHandler(RucioHandler):
+    """`GET <instance>/dids/details?did=scope:name`: type, size, file count, metadata."""
+
+    @web.authenticated
+    async def get(self, instance: str) -> None:
+        self.write_json(await self.service.details(instance, self.get_argument("did", "")))
+
+
 class MakeAvailableHandler(RucioHandler):
     """`POST <instance>/make-available` {"dids": [...]}: a background task (202)."""
 
@@ -110,6 +126,8 @@ def rucio_routes(prefix: str, service: RucioService) -> list[tuple[str, type, di
         (f"{prefix}/{INSTANCE}/rses", RSEsHandler, kwargs),
         (f"{prefix}/{INSTANCE}/dids/search", SearchHandler, kwargs),
         (f"{prefix}/{INSTANCE}/dids/content", ContentHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/dids/rules", RulesHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/dids/details", DetailsHandler, kwargs),
         (f"{prefix}/{INSTANCE}/make-available", MakeAvailableHandler, kwargs),
         (f"{prefix}/{INSTANCE}/availability", AvailabilityHandler, kwargs),
     ]

@@ -101,3 +101,23 @@ class ResolvedAttachment(BaseModel):
 
 class ResolveResult(BaseModel):
     attachments: list[ResolvedAttachment]
+
+
+class RuleInfo(BaseModel):
+    id: str
+    account: str
+    rse_expression: str
+    state: str
+    expires_at: str | None
+    locks_ok: int
+    locks_replicating: int
+    locks_stuck: int
+
+
+class RuleList(BaseModel):
+    rules: list[RuleInfo]
+
+
+class DIDDetails(BaseModel):
+    did: DIDItem
+    metadata: dict[str, str | int | float | bool | None]

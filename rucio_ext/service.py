@@ -17,6 +17,7 @@ from .models import (
     Account,
     Attachment,
     AvailabilityList,
+    DIDDetails,
     DIDItem,
     DIDPage,
     InstanceInfo,
@@ -25,6 +26,8 @@ from .models import (
     ResolveResult,
     RSEInfo,
     RSEList,
+    RuleInfo,
+    RuleList,
     ScopeList,
 )
 from .paging import StreamPages
@@ -201,3 +204,42 @@ class RucioService:
             return answer
 
         return ResolveResult(attachments=list(await asyncio.gather(*(one(a) for a in attachments))))
+
+    async def rules(self, instance: str, did: str) -> RuleList:
+        """The rules on a DID, the user's first, with state, expiry and lock counts."""
+        scope, name = parse_did(did, wildcards=False)
+        session = self.session(instance)
+
+        def list_rules(client: Client) -> tuple[str, list[dict[str, Any]]]:
+            return client.account, list(client.list_did_rules(scope, name))
+
+        me, rules = await session.call(list_rules)
+        infos = [
+            RuleInfo(
+                id=r["id"],
+                account=r["account"],
+                rse_expression=r["rse_expression"],
+                state=str(r["state"]),
+                expires_at=str(r["expires_at"]) if r.get("expires_at") else None,
+                locks_ok=r.get("locks_ok_cnt", 0),
+                locks_replicating=r.get("locks_replicating_cnt", 0),
+                locks_stuck=r.get("locks_stuck_cnt", 0),
+            )
+            for r in rules
+        ]
+        return RuleList(rules=sorted(infos, key=lambda r: (r.account != me, r.rse_expression)))
+
+    async def details(self, instance: str, did: str) -> DIDDetails:
+        """A DID's type, size, file count and metadata."""
+        scope, name = parse_did(did, wildcards=False)
+
+        def get(client: Client) -> DIDDetails:
+            raw = client.get_did(scope, name, dynamic_depth="FILE")
+            meta = client.get_metadata(scope, name)
+            simple = (str, int, float, bool, type(None))
+            return DIDDetails(
+                did=did_item(raw, scope),
+                metadata={k: (v if isinstance(v, simple) else str(v)) for k, v in meta.items()},
+            )
+
+        return await self.session(instance).call(get)

@@ -182,3 +182,31 @@ async def test_attachment_variables_must_be_identifiers(jp_fetch, variable):
     status, payload = await fails(jp_fetch, "rucio", "resolve", method="POST", body=json.dumps(body))
     assert (status, payload["error"]) == (400, "invalid_body")
     assert "variable" in payload["message"]
+
+
+async def test_rules_and_details_of_a_dataset(jp_fetch, upload_dataset, stack):
+    did = upload_dataset({"x.root": os.urandom(4000), "y.root": os.urandom(6000)})
+    _, task = await call(
+        jp_fetch, "rucio", "vre", "make-available", method="POST", body=json.dumps({"dids": [did]})
+    )
+    assert (await wait_for_task(jp_fetch, task["id"]))["state"] == "succeeded"
+
+    _, rules = await call(jp_fetch, "rucio", "vre", "dids", "rules", did=did)
+    assert {r["account"] for r in rules["rules"]} == {"jdoe"}
+    mounted, uploaded = stack["rucio"]["mounted_rse"], stack["rucio"]["upload_rse"]
+    assert {mounted, uploaded} <= {r["rse_expression"] for r in rules["rules"]}
+    mine = next(r for r in rules["rules"] if r["rse_expression"] == mounted)
+    assert mine["state"] == "OK"
+    assert (mine["locks_ok"], mine["locks_stuck"]) == (2, 0)
+    assert mine["expires_at"], "the instance's rule lifetime (1 day) was applied"
+
+    _, details = await call(jp_fetch, "rucio", "vre", "dids", "details", did=did)
+    assert (details["did"]["did_type"], details["did"]["bytes"], details["did"]["length"]) == (
+        "DATASET",
+        10_000,
+        2,
+    )
+
+    sample = stack["rucio"]["samples"]["datasets"][0]["did"]
+    _, described = await call(jp_fetch, "rucio", "vre", "dids", "details", did=sample)
+    assert described["metadata"]["datatype"] == "DAOD_PHYSLITE"
