@@ -1,33 +1,49 @@
 #!/usr/bin/env bash
 # Install the dev-stack Rucio: its own venv (the server pins old urllib3/requests),
-# Debian's gfal2 for the transfer step, configs, and the SQLite database.
+# Debian's gfal2 for the transfer step, and configs. With VRE_RUCIO_DB=postgresql
+# also Debian's postgresql, psycopg in the venv, and a private cluster in
+# data/rucio/pg (the database itself is created by bootstrap.py at the first start).
 # Idempotent: a warm run only checks markers and takes a few seconds.
 set -euo pipefail
 
 home="${VRE_DEVSTACK_HOME:?VRE_DEVSTACK_HOME is not set}"
-here="$(cd "$(dirname "$0")" && pwd)"
+db="${VRE_RUCIO_DB:-sqlite}"
+[[ $db == sqlite || $db == postgresql ]] \
+  || { echo "rucio: VRE_RUCIO_DB must be sqlite or postgresql, not '$db'" >&2; exit 1; }
 venv="$home/venvs/rucio"
-requirements=("rucio==41.5.1" "gunicorn==27.0.1")
+rucio="rucio==41.5.1"
+[[ $db == sqlite ]] || rucio="rucio[postgresql]==41.5.1"  # Rucio 41's extra: psycopg 3 (binary, pool)
+requirements=("$rucio" "gunicorn==27.0.1")
 wanted="$(printf '%s\n' "${requirements[@]}" | sha256sum | cut -d' ' -f1)"
 marker="$venv/.vre-requirements"
-apt_packages=(python3-gfal2 gfal2-plugin-file)
+pgdata="$home/data/rucio/pg"
+
+# apt_install PACKAGE...: install what is missing (as root; `apt-get update` only if needed).
+apt_install() {
+  dpkg -s "$@" >/dev/null 2>&1 && return 0
+  [[ $EUID -eq 0 ]] || return 1
+  echo "rucio: installing $*" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "$@" >/dev/null; }
+}
 
 # gfal2 is optional (the transfer step falls back to a plain copy + adler32).
-if [[ $EUID -eq 0 ]] && ! dpkg -s "${apt_packages[@]}" >/dev/null 2>&1; then
-  echo "rucio: installing ${apt_packages[*]}" >&2
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null 2>&1 \
-    || { apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null; } \
+if [[ $EUID -eq 0 ]]; then
+  apt_install python3-gfal2 gfal2-plugin-file \
     || echo "rucio: could not install gfal2; transfers will use a plain copy" >&2
 fi
+if [[ $db == postgresql ]]; then
+  apt_install postgresql \
+    || { echo "rucio: VRE_RUCIO_DB=postgresql needs Debian's postgresql (apt-get install postgresql)" >&2; exit 1; }
+fi
 
-mkdir -p "$home/venvs"
+mkdir -p "$home/venvs" "$home/logs"
 exec 9>"$home/venvs/rucio.lock"
 flock 9
 if [[ ! -f "$marker" || "$(cat "$marker")" != "$wanted" ]]; then
   echo "rucio: installing ${requirements[*]} into $venv" >&2
   [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
-  mkdir -p "$home/logs"
   "$venv/bin/python" -m pip install --disable-pip-version-check "${requirements[@]}" \
     >"$home/logs/rucio-pip.log" 2>&1 || { cat "$home/logs/rucio-pip.log" >&2; exit 1; }
   echo "$wanted" >"$marker"
@@ -45,5 +61,22 @@ if [[ -f "$gfal_so" && ! -e "$site/gfal2$suffix" ]]; then
   }
 fi
 
-cd "$here"
-"$venv/bin/python" bootstrap.py
+# The private PostgreSQL cluster: owned by the postgres user when we are root (PostgreSQL
+# refuses to run as root), else by us. Made aside and moved into place, so a cluster is complete.
+if [[ $db == postgresql && ! -d "$pgdata" ]]; then
+  bindir="$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
+  tmp="$pgdata.initdb"
+  rm -rf "$tmp"
+  mkdir -p -m 700 "$tmp"
+  owner=()
+  if [[ $EUID -eq 0 ]]; then
+    chown postgres:postgres "$tmp"
+    owner=(runuser -u postgres --)
+  fi
+  echo "rucio: initialising a PostgreSQL cluster in $pgdata" >&2
+  # Socket: trusted (it is in the 0700 data directory); TCP: password (set by bootstrap.py).
+  "${owner[@]}" "$bindir/initdb" -D "$tmp" -U rucio -E UTF8 --no-locale \
+    --auth-local=trust --auth-host=scram-sha-256 >"$home/logs/rucio-initdb.log" 2>&1 \
+    || { cat "$home/logs/rucio-initdb.log" >&2; exit 1; }
+  mv "$tmp" "$pgdata"
+fi

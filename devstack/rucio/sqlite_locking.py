@@ -11,7 +11,7 @@ A plain (deferred) BEGIN is kept for read-only API requests, so long listings do
 not hold the write lock, and for a session opened while another session of the
 same thread holds the lock (Rucio nests independent read sessions, e.g. config
 look-ups inside add_rule): taking the lock there would wait on ourselves.
-Installed by wsgi.py (server) and daemon.py (daemons).
+Installed by wsgi.py (server) and daemon.py (daemons), on SQLite only.
 """
 
 from __future__ import annotations

@@ -30,12 +30,17 @@ RSES = (*REMOTE_RSES, MOUNTED_RSE)
 IAM_ISSUER_ID = "vre-iam"  # key of the dev stack's IAM in idpsecrets.json
 OIDC_AUDIENCE, OIDC_SCOPE = "rucio", "openid profile"  # what a token must carry for Rucio
 LFN2PFN = "identity"  # scope:name -> <scope>/<name>; user.x / group.x scopes become user/x / group/x
+DATABASES = ("sqlite", "postgresql")  # VRE_RUCIO_DB; the first is the default
+# PostgreSQL: a private cluster in Layout.pg_data; this superuser owns the database.
+PG_USER, PG_PASSWORD, PG_DATABASE = "rucio", "rucio-pg-secret", "rucio"
 
 
 @dataclass(frozen=True)
 class Layout:
     home: Path
     port: int
+    database: str = DATABASES[0]
+    pg_port: int = 8185
 
     @property
     def data(self) -> Path:
@@ -48,6 +53,23 @@ class Layout:
     @property
     def db(self) -> Path:
         return self.data / "rucio.db"
+
+    @property
+    def pg_data(self) -> Path:
+        """The PostgreSQL cluster's data directory; its unix socket is there too."""
+        return self.data / "pg"
+
+    def pg_socket_conninfo(self, dbname: str = PG_DATABASE) -> dict[str, str]:
+        """psycopg.connect() arguments for the unix socket (trusted: only the cluster's owner and root reach it)."""
+        return {"host": str(self.pg_data), "port": str(self.pg_port), "user": PG_USER, "dbname": dbname}
+
+    @property
+    def db_url(self) -> str:
+        """The SQLAlchemy URL of Rucio's database."""
+        if self.database == "postgresql":
+            return f"postgresql+psycopg://{PG_USER}:{PG_PASSWORD}@127.0.0.1:{self.pg_port}/{PG_DATABASE}"
+        # timeout: SQLite waits this long for a lock instead of failing with "database is locked".
+        return f"sqlite:///{self.db}?timeout=60"
 
     @property
     def server_config(self) -> Path:
@@ -99,7 +121,20 @@ class Layout:
 
 def layout() -> Layout:
     home = Path(os.environ.get("VRE_DEVSTACK_HOME", HERE.parent.parent / ".devstack")).resolve()
-    return Layout(home=home, port=int(os.environ.get("VRE_RUCIO_PORT", "8180")))
+    database = os.environ.get("VRE_RUCIO_DB") or DATABASES[0]
+    if database not in DATABASES:
+        raise SystemExit(f"VRE_RUCIO_DB={database!r}: expected one of {', '.join(DATABASES)}")
+    return Layout(
+        home=home,
+        port=int(os.environ.get("VRE_RUCIO_PORT", "8180")),
+        database=database,
+        pg_port=int(os.environ.get("VRE_RUCIO_PG_PORT") or "8185"),
+    )
+
+
+def pg_bindir(lay: Layout) -> Path:
+    """Debian's binaries of the PostgreSQL version that made the cluster."""
+    return Path("/usr/lib/postgresql") / (lay.pg_data / "PG_VERSION").read_text().strip() / "bin"
 
 
 def _write(path: Path, parser: configparser.ConfigParser) -> None:
@@ -119,15 +154,13 @@ def _parser(sections: dict[str, dict[str, str]]) -> configparser.ConfigParser:
 def write_configs(lay: Layout) -> None:
     """Server config (with [database]) and client configs (without) for this layout."""
     migrations = Path(sysconfig.get_paths()["purelib"]) / "rucio" / "db" / "sqla" / "migrate_repo"
-    # timeout: SQLite waits this long for a lock instead of failing with "database is locked".
-    db_url = f"sqlite:///{lay.db}?timeout=60"
     _write(
         lay.server_config,
         _parser(
             {
                 # No multi_vo key: Rucio reads any value of it as true.
                 "common": {"loglevel": "WARNING"},
-                "database": {"default": db_url, "pool_reset_on_return": "rollback", "echo": "0"},
+                "database": {"default": lay.db_url, "pool_reset_on_return": "rollback", "echo": "0"},
                 "bootstrap": {
                     "userpass_identity": ROOT_USERNAME,
                     "userpass_pwd": ROOT_PASSWORD,
@@ -160,7 +193,7 @@ def write_configs(lay: Layout) -> None:
         lay.alembic_ini,
         _parser(
             {
-                "alembic": {"script_location": str(migrations), "sqlalchemy.url": f"sqlite:///{lay.db}"},
+                "alembic": {"script_location": str(migrations), "sqlalchemy.url": lay.db_url},
                 # alembic's fileConfig fails without these logging sections.
                 "loggers": {"keys": "root,sqlalchemy,alembic"},
                 "handlers": {"keys": "console"},

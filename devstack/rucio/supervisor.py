@@ -1,5 +1,8 @@
 """Run the dev-stack Rucio in the foreground (exec'd by run.sh with the rucio venv's python).
 
+0. with VRE_RUCIO_DB=postgresql, the private PostgreSQL cluster (as the postgres user
+   when root) on 127.0.0.1:$VRE_RUCIO_PG_PORT; then, for either database, bootstrap.py
+   (creates the database once);
 1. the Rucio server (API and auth) under gunicorn on 127.0.0.1:$VRE_RUCIO_PORT;
 2. seed.py (accounts, scopes, RSEs, sample data; idempotent, ~1 s when all is there);
 3. the real Rucio daemons in loops, each its own process with a short sleep time:
@@ -7,9 +10,9 @@
    fts_standin.py's byte copy), conveyor-poller, conveyor-finisher;
 4. then publishes $VRE_DEVSTACK_HOME/services/rucio.json (health.sh waits for it).
 
-A daemon that exits is restarted; if the server exits, everything stops. SIGTERM or
-SIGINT stops all children; children also get SIGTERM if this process dies
-(PR_SET_PDEATHSIG), so nothing outlives run.sh's process group.
+A daemon that exits is restarted; if the server or PostgreSQL exits, everything stops.
+SIGTERM or SIGINT stops all children (PostgreSQL last); children also get their stop
+signal if this process dies (PR_SET_PDEATHSIG), so nothing outlives run.sh's process group.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -49,6 +53,7 @@ from stack_layout import (
     layout,
     mount_facts,
     oidc_identity,
+    pg_bindir,
     write_configs,
     write_idpsecrets,
     write_json,
@@ -62,15 +67,13 @@ def log(message: str) -> None:
     print(f"{time.strftime('%H:%M:%S')} rucio-supervisor: {message}", flush=True)
 
 
-def _die_with_parent() -> None:
-    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 @dataclass
 class Child:
     name: str
     argv: list[str]
     log_path: Path
+    user: str | None = None  # run as this user (and its group)
+    stop_signal: int = signal.SIGTERM
     proc: subprocess.Popen | None = None
     exited_at: float = 0.0
     restarts: int = 0
@@ -78,6 +81,7 @@ class Child:
 
     def start(self, env: dict[str, str]) -> None:
         self._log = self._log or self.log_path.open("ab")
+        as_user = {"user": self.user, "group": self.user, "extra_groups": []} if self.user else {}
         self.proc = subprocess.Popen(
             self.argv,
             env=env,
@@ -85,11 +89,40 @@ class Child:
             stdout=self._log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            preexec_fn=_die_with_parent,
+            preexec_fn=self._die_with_parent,  # runs after the switch of user, which would clear it
+            **as_user,
         )
+
+    def _die_with_parent(self) -> None:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, self.stop_signal)  # PR_SET_PDEATHSIG
 
     def running(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
+
+
+def postgres(lay: Layout) -> Child:
+    """The private cluster setup.sh made; PostgreSQL refuses to run as root, hence the postgres user."""
+    return Child(
+        "postgres",
+        [
+            str(pg_bindir(lay) / "postgres"),
+            "-D",
+            str(lay.pg_data),
+            "-p",
+            str(lay.pg_port),
+            "-k",  # unix socket directory
+            str(lay.pg_data),
+            "-h",  # TCP: loopback only
+            "127.0.0.1",
+            "-c",
+            "max_connections=200",  # each Rucio process pools up to 15 connections
+            "-c",
+            "synchronous_commit=off",  # dev stack: a crash may lose the last commits, never consistency
+        ],
+        lay.logs / "postgres.log",
+        user="postgres" if os.geteuid() == 0 else None,
+        stop_signal=signal.SIGINT,  # fast shutdown; SIGTERM would wait for every client to go
+    )
 
 
 def server(lay: Layout) -> Child:
@@ -129,30 +162,44 @@ def daemons(lay: Layout) -> list[Child]:
     return [Child(name, [python, here, *argv], lay.logs / f"{name}.log") for name, argv in argvs.items()]
 
 
-def ensure_port_free(lay: Layout) -> None:
+def ensure_port_free(port: int, variable: str) -> None:
     with socket.socket() as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as gunicorn: TIME_WAIT is no conflict
         try:
-            probe.bind(("127.0.0.1", lay.port))
+            probe.bind(("127.0.0.1", port))
         except OSError as error:
             raise SystemExit(
-                f"rucio-supervisor: 127.0.0.1:{lay.port} is taken ({error}); set VRE_RUCIO_PORT"
+                f"rucio-supervisor: 127.0.0.1:{port} is taken ({error}); set {variable}"
             ) from error
 
 
-def wait_for_ping(lay: Layout, srv: Child, timeout_s: float = 120.0) -> None:
+def wait_for(child: Child, ready: Callable[[], bool], timeout_s: float = 120.0) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if not srv.running():
-            raise RuntimeError(f"the Rucio server exited; see {srv.log_path}")
-        try:
-            with urllib.request.urlopen(f"{lay.url}/ping", timeout=2) as answer:  # noqa: S310 - our http URL
-                if answer.status == 200:
-                    return
-        except OSError:
-            pass
+        if not child.running():
+            raise RuntimeError(f"{child.name} exited; see {child.log_path}")
+        if ready():
+            return
         time.sleep(0.3)
-    raise RuntimeError(f"the Rucio server did not answer /ping within {timeout_s:.0f}s; see {srv.log_path}")
+    raise RuntimeError(f"{child.name} not ready within {timeout_s:.0f}s; see {child.log_path}")
+
+
+def answers_ping(lay: Layout) -> bool:
+    try:
+        with urllib.request.urlopen(f"{lay.url}/ping", timeout=2) as answer:  # noqa: S310 - our http URL
+            return answer.status == 200
+    except OSError:
+        return False
+
+
+def accepts_connections(lay: Layout) -> bool:
+    import psycopg  # in the venv when VRE_RUCIO_DB=postgresql (setup.sh)
+
+    try:
+        psycopg.connect(**lay.pg_socket_conninfo("postgres"), connect_timeout=2).close()
+    except psycopg.OperationalError:
+        return False
+    return True
 
 
 def oidc_facts(iam: dict | None) -> dict[str, object] | None:
@@ -176,6 +223,8 @@ def facts(lay: Layout, samples: dict, iam: dict | None) -> dict[str, object]:
         "rucio_host": lay.url,
         "auth_host": lay.url,
         "vo": VO,
+        "database": lay.database,
+        "database_url": lay.db_url,
         "auth_type": "userpass",
         "account": USER_ACCOUNT,
         "username": USER_USERNAME,
@@ -206,7 +255,7 @@ def facts(lay: Layout, samples: dict, iam: dict | None) -> dict[str, object]:
 def stop_all(children: list[Child]) -> None:
     live = [c for c in children if c.running()]
     for child in live:
-        child.proc.terminate()
+        child.proc.send_signal(child.stop_signal)
     deadline = time.monotonic() + 10
     for child in live:
         try:
@@ -227,10 +276,14 @@ def iam_stamp(lay: Layout) -> float | None:
         return None
 
 
-def seed(lay: Layout, env: dict[str, str], *args: str) -> None:
+def run_script(lay: Layout, env: dict[str, str], script: str, *args: str) -> None:
     subprocess.run(
-        [str(lay.venv / "bin" / "python"), str(HERE / "seed.py"), *args], env=env, cwd=HERE, check=True
+        [str(lay.venv / "bin" / "python"), str(HERE / script), *args], env=env, cwd=HERE, check=True
     )
+
+
+def seed(lay: Layout, env: dict[str, str], *args: str) -> None:
+    run_script(lay, env, "seed.py", *args)
 
 
 def follow_iam(lay: Layout, env: dict[str, str], samples: dict, map_identity: bool = True) -> None:
@@ -247,13 +300,16 @@ def follow_iam(lay: Layout, env: dict[str, str], samples: dict, map_identity: bo
     write_json(lay.service_json, facts(lay, samples, iam))
 
 
-def supervise(lay: Layout, srv: Child, workers: list[Child], env: dict[str, str], samples: dict) -> int:
+def supervise(
+    lay: Layout, essential: list[Child], workers: list[Child], env: dict[str, str], samples: dict
+) -> int:
     iam_seen = iam_stamp(lay)
     while True:
         time.sleep(1)
-        if not srv.running():
-            log(f"the server exited with {srv.proc.returncode}; stopping (see {srv.log_path})")
-            return 1
+        for child in essential:  # the database and the server
+            if not child.running():
+                log(f"{child.name} exited with {child.proc.returncode}; stopping (see {child.log_path})")
+                return 1
         if iam_stamp(lay) != iam_seen:
             iam_seen = iam_stamp(lay)
             follow_iam(lay, env, samples)
@@ -275,14 +331,21 @@ def main() -> int:
     lay = layout()
     lay.service_json.unlink(missing_ok=True)
     lay.logs.mkdir(parents=True, exist_ok=True)
-    write_configs(lay)  # the port may differ from the one setup.sh saw
+    write_configs(lay)  # for this run's ports and database
     env = {**os.environ, "RUCIO_CONFIG": str(lay.server_config), "PYTHONUNBUFFERED": "1"}
     srv, workers = server(lay), daemons(lay)
+    db = [postgres(lay)] if lay.database == "postgresql" else []
     try:
         started = time.monotonic()
-        ensure_port_free(lay)
+        ensure_port_free(lay.port, "VRE_RUCIO_PORT")
+        for pg in db:
+            ensure_port_free(lay.pg_port, "VRE_RUCIO_PG_PORT")
+            pg.start(env)
+            wait_for(pg, lambda: accepts_connections(lay), timeout_s=60)
+            log(f"PostgreSQL up on 127.0.0.1:{lay.pg_port} after {time.monotonic() - started:.1f}s")
+        run_script(lay, env, "bootstrap.py")  # creates the database once
         srv.start(env)
-        wait_for_ping(lay, srv)
+        wait_for(srv, lambda: answers_ping(lay))
         log(f"server up at {lay.url} after {time.monotonic() - started:.1f}s (log: {srv.log_path})")
         seed(lay, env)
         samples = json.loads(lay.samples_record.read_text())["samples"]
@@ -291,9 +354,10 @@ def main() -> int:
         log(f"daemons started: {', '.join(c.name for c in workers)} (logs: {lay.logs})")
         follow_iam(lay, env, samples, map_identity=False)  # seed.py did; writes rucio.json: all is up
         log(f"ready: {lay.service_json} (mounted RSE {MOUNTED_RSE})")
-        return supervise(lay, srv, workers, env, samples)
+        return supervise(lay, [*db, srv], workers, env, samples)
     finally:
         stop_all([*workers, srv])
+        stop_all(db)  # last: the others must not lose their database while they stop
         log("stopped")
 
 

@@ -3,10 +3,12 @@
 import logging
 
 import sqlite_locking
+from stack_layout import layout
 
-sqlite_locking.install()
+if layout().database == "sqlite":
+    sqlite_locking.install()
 
-from rucio.web.rest.flaskapi.v1.main import application  # noqa: E402
+from rucio.web.rest.flaskapi.v1.main import application  # after install(): it makes the engine
 
 
 def _not_boolean_nag(record: logging.LogRecord) -> bool:

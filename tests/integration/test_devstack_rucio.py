@@ -20,6 +20,7 @@ import pytest
 pytestmark = pytest.mark.integration
 
 RULE_TIMEOUT_S = 120
+DEVSTACK = Path(__file__).resolve().parents[2] / "devstack" / "devstack"
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +72,14 @@ def mounted_path(rucio: dict, pfn: str) -> Path:
     """PFN of the mounted RSE -> local path, by rucio-jupyterlab's path_begins_at rule."""
     suffix = urlparse(pfn).path.strip("/").split("/", rucio["path_begins_at"])[-1]
     return Path(rucio["mount_path"]) / suffix
+
+
+def test_published_database_is_the_selected_backend(rucio: dict) -> None:
+    """VRE_RUCIO_DB (default sqlite) picks the server's database; the other tests then cover it."""
+    assert rucio["database"] == (os.environ.get("VRE_RUCIO_DB") or "sqlite")
+    assert rucio["database_url"].startswith(
+        {"sqlite": "sqlite:", "postgresql": "postgresql+psycopg:"}[rucio["database"]]
+    )
 
 
 def test_cli_whoami_and_did_list_with_published_client_config(rucio: dict) -> None:
@@ -193,13 +202,21 @@ def iam_token(iam: dict, audience: str, scope: str) -> str:
     return answer.json()["access_token"]
 
 
+def oidc_published(stack: dict) -> bool:
+    return (stack["rucio"]["oidc"] or {}).get("issuer") == stack["iam"]["issuer"]
+
+
 def test_iam_token_made_for_rucio_authenticates_as_the_user(
     devstack_up, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import httpx
     from rucio.client import Client
 
-    stack = devstack_up("iam", "rucio")
+    stack, deadline = devstack_up("iam", "rucio"), time.monotonic() + 15
+    # A Rucio started before the IAM republishes its facts within a second or two; `env` re-merges them.
+    while not oidc_published(stack) and time.monotonic() < deadline:
+        time.sleep(0.5)
+        stack = json.loads(subprocess.run([DEVSTACK, "env"], capture_output=True, check=True).stdout)
     iam, rucio = stack["iam"], stack["rucio"]
     oidc = rucio["oidc"]
     assert oidc and oidc["issuer"] == iam["issuer"], "rucio.json has no OIDC facts for the running IAM"
