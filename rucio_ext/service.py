@@ -50,10 +50,9 @@ def parse_did(text: str, *, wildcards: bool) -> tuple[str, str]:
     return match["scope"], match["name"]
 
 
-def check_limit(limit: int) -> int:
+def check_limit(limit: int) -> None:
     if not 1 <= limit <= MAX_PAGE:
         raise BadRequest(f"limit must be between 1 and {MAX_PAGE}.", code="invalid_limit")
-    return limit
 
 
 def did_item(raw: dict[str, Any], scope: str | None = None) -> DIDItem:
@@ -75,7 +74,8 @@ class RucioService:
         self.default = default
         self._sessions = {name: RucioSession(inst, vre, timeout) for name, inst in instances.items()}
         self._replication = {name: Replication(s, vre.tasks) for name, s in self._sessions.items()}
-        self.pages = StreamPages()
+        # Per instance, so that a cursor only continues a listing of the instance that opened it.
+        self._pages = {name: StreamPages() for name in instances}
 
     def session(self, instance: str) -> RucioSession:
         try:
@@ -143,13 +143,14 @@ class RucioService:
         """DIDs matching `scope:name` (with `*` wildcards), one page at a time."""
         session = self.session(instance)
         check_limit(limit)
+        pages = self._pages[instance]
         if cursor:
-            return await self._next_page(session, cursor, limit)
+            return await self._next_page(session, pages, cursor, limit)
         scope, name = parse_did(query, wildcards=True)
 
         def first(client: Client) -> tuple[list[DIDItem], str | None]:
             stream = client.list_dids(scope, [{"name": name}], did_type=did_type, long=True)
-            return self.pages.first(stream, limit, lambda raw: did_item(raw, scope))
+            return pages.first(stream, limit, lambda raw: did_item(raw, scope))
 
         items, next_cursor = await session.call(first)
         return DIDPage(items=items, next_cursor=next_cursor)
@@ -158,8 +159,9 @@ class RucioService:
         """What a container holds (datasets, containers) or a dataset holds (files, with sizes and checksums)."""
         session = self.session(instance)
         check_limit(limit)
+        pages = self._pages[instance]
         if cursor:
-            return await self._next_page(session, cursor, limit)
+            return await self._next_page(session, pages, cursor, limit)
         scope, name = parse_did(did, wildcards=False)
 
         def first(client: Client) -> tuple[list[DIDItem], str | None]:
@@ -167,14 +169,14 @@ class RucioService:
             if kind == "FILE":
                 raise BadRequest(f"{scope}:{name} is a file; it has no content.", code="not_a_collection")
             stream = client.list_files(scope, name) if kind == "DATASET" else client.list_content(scope, name)
-            return self.pages.first(stream, limit, did_item)
+            return pages.first(stream, limit, did_item)
 
         items, next_cursor = await session.call(first)
         return DIDPage(items=items, next_cursor=next_cursor)
 
-    async def _next_page(self, session: RucioSession, cursor: str, limit: int) -> DIDPage:
+    async def _next_page(self, session: RucioSession, pages: StreamPages, cursor: str, limit: int) -> DIDPage:
         # The stream continues reading from Rucio, so it runs in the executor too.
-        items, next_cursor = await session.call(lambda _client: self.pages.next(cursor, limit))
+        items, next_cursor = await session.call(lambda _client: pages.next(cursor, limit))
         return DIDPage(items=items, next_cursor=next_cursor)
 
     def make_available(self, instance: str, dids: list[str]) -> TaskInfo:

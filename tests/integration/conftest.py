@@ -2,7 +2,7 @@
 
 `devstack_up("iam", ...)` starts the named services if they are not running
 (idempotent) and returns the stack description, keyed by service name;
-`devstack` is the whole stack. Services that were already running are left
+services that were already running are left
 running; those started here are stopped at the end of the session
 (set VRE_DEVSTACK_KEEP=1 to keep them for the next run).
 """
@@ -24,7 +24,6 @@ REPO = Path(__file__).resolve().parents[2]
 DEVSTACK = REPO / "devstack" / "devstack"
 # Test modules log in to the dev stack's IAM the way the demo does: `from devstack_jupyter_config import iam_login`.
 sys.path.insert(0, str(REPO / "scripts"))
-ALL_SERVICES = ("iam", "rucio", "zenodo", "reana")
 
 
 def _stack_home() -> Path:
@@ -51,9 +50,22 @@ def devstack_up() -> Iterator[Callable[..., dict]]:
         subprocess.run([DEVSTACK, "down", *started], check=False, cwd=REPO)
 
 
-@pytest.fixture(scope="session")
-def devstack(devstack_up: Callable[..., dict]) -> dict:
-    return devstack_up(*ALL_SERVICES)
+@pytest.fixture
+def iam_tokens_config(devstack_up: Callable[..., dict], monkeypatch: pytest.MonkeyPatch) -> dict:
+    """`IAMTokens` config of a Jupyter server whose user logged in to the dev stack's IAM (as a hub does),
+    with token exchange for Rucio's audience."""
+    from devstack_jupyter_config import iam_login
+
+    stack = devstack_up("iam", "rucio")
+    iam, rucio = stack["iam"], stack["rucio"]
+    monkeypatch.setenv("VRE_IAM_REFRESH_TOKEN", iam_login(iam)["refresh_token"])
+    return {
+        "issuer": iam["issuer"],
+        "client_id": iam["client_id"],
+        "client_secret": iam["client_secret"],
+        "access_token_env": "VRE_TEST_UNSET_TOKEN",
+        "exchange": {"rucio": {"audience": rucio["oidc"]["audience"], "scope": rucio["oidc"]["scope"]}},
+    }
 
 
 @pytest.fixture
@@ -64,10 +76,13 @@ def upload_dataset(devstack_up: Callable[..., dict], tmp_path: Path, monkeypatch
     so the bytes sit on a remote RSE, not yet on the mounted one.
     """
     rucio = devstack_up("rucio")["rucio"]
-    monkeypatch.setenv("RUCIO_CONFIG", rucio["client_config"])
     from rucio.client import Client
     from rucio.client.uploadclient import UploadClient
+    from rucio.common.config import clean_cached_config
 
+    # UploadClient looks RSEs up through a client built from the config file, so it needs one.
+    monkeypatch.setenv("RUCIO_CONFIG", rucio["client_config"])
+    clean_cached_config()
     client = Client()
 
     def upload(payloads: dict[str, bytes]) -> str:
@@ -87,7 +102,8 @@ def upload_dataset(devstack_up: Callable[..., dict], tmp_path: Path, monkeypatch
                     "register_after_upload": True,
                 }
             )
-        UploadClient(client, logger=logging.getLogger("upload")).upload(items)
+        UploadClient(client, logger=logging.getLogger("upload")).upload(items)  # users may add replicas
         return f"{scope}:{dataset}"
 
-    return upload
+    yield upload
+    clean_cached_config()

@@ -6,11 +6,9 @@ Needs rucio-clients in the test environment (the extension depends on it anyway)
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 import time
-import uuid
 import zlib
 from pathlib import Path
 from urllib.parse import urlparse
@@ -39,17 +37,6 @@ def client(rucio: dict):
         auth_type="userpass",
         creds={"username": rucio["username"], "password": rucio["password"]},
     )
-
-
-@pytest.fixture
-def client_config_file(rucio: dict, monkeypatch: pytest.MonkeyPatch):
-    """UploadClient looks RSEs up through a client built from the config file, so it needs one."""
-    from rucio.common.config import clean_cached_config
-
-    monkeypatch.setenv("RUCIO_CONFIG", rucio["client_config"])
-    clean_cached_config()
-    yield
-    clean_cached_config()
 
 
 def adler32(data: bytes) -> str:
@@ -108,31 +95,12 @@ def test_seeded_samples_are_registered_with_their_bytes_on_the_remote_rses(rucio
     assert client.get_metadata(*samples["datasets"][0]["did"].split(":"))["datatype"] == "DAOD_PHYSLITE"
 
 
-def test_rule_to_the_mounted_rse_replicates_the_bytes_by_itself(
-    rucio: dict, client, client_config_file: None, tmp_path: Path
-) -> None:
-    from rucio.client.uploadclient import UploadClient
-
-    scope, dataset = f"user.{rucio['account']}", f"vre-test.replicate.{uuid.uuid4().hex[:10]}"
+def test_rule_to_the_mounted_rse_replicates_the_bytes_by_itself(rucio: dict, client, upload_dataset) -> None:
     payloads = {
-        f"{dataset}.events.root": b"root\x00\x00" + os.urandom(200_000),
-        f"{dataset}.summary.csv": b"run,events\n" + b"".join(b"%d,%d\n" % (i, i * 7) for i in range(3000)),
+        "events.root": b"root\x00\x00" + os.urandom(200_000),
+        "summary.csv": b"run,events\n" + b"".join(b"%d,%d\n" % (i, i * 7) for i in range(3000)),
     }
-    items = []
-    for name, data in payloads.items():
-        (tmp_path / name).write_bytes(data)
-        items.append(
-            {
-                "path": str(tmp_path / name),
-                "rse": rucio["upload_rse"],
-                "did_scope": scope,
-                "did_name": name,
-                "dataset_scope": scope,
-                "dataset_name": dataset,
-                "register_after_upload": True,
-            }
-        )  # users may add replicas but not flip their state
-    UploadClient(client, logger=logging.getLogger("upload")).upload(items)
+    scope, dataset = upload_dataset(payloads).split(":")
     before = list(
         client.list_replicas([{"scope": scope, "name": dataset}], rse_expression=rucio["mounted_rse"])
     )
@@ -161,7 +129,7 @@ def test_rule_to_the_mounted_rse_replicates_the_bytes_by_itself(
         path = mounted_path(rucio, pfn)
         assert path == Path(rucio["mount_path"]) / pfn[len(rucio["pfn_prefix"]) :]
         data = path.read_bytes()
-        assert data == payloads[replica["name"]]
+        assert data == payloads[replica["name"].removeprefix(f"{dataset}.")]
         assert adler32(data) == replica["adler32"]
 
 

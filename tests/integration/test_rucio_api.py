@@ -8,7 +8,6 @@ import subprocess
 from typing import Any
 
 import pytest
-from devstack_jupyter_config import iam_login
 from tornado.httpclient import HTTPClientError
 
 
@@ -24,19 +23,12 @@ def dead_port() -> int:
 
 
 @pytest.fixture
-def jp_server_config(jp_server_config, stack, monkeypatch):
-    iam, rucio = stack["iam"], stack["rucio"]
-    monkeypatch.setenv("VRE_IAM_REFRESH_TOKEN", iam_login(iam)["refresh_token"])
+def jp_server_config(jp_server_config, stack, iam_tokens_config):
+    rucio = stack["rucio"]
     base = {"rucio_base_url": rucio["rucio_host"], "mode": "download"}
     return {
         **jp_server_config,
-        "IAMTokens": {
-            "issuer": iam["issuer"],
-            "client_id": iam["client_id"],
-            "client_secret": iam["client_secret"],
-            "access_token_env": "VRE_TEST_UNSET_TOKEN",
-            "exchange": {"rucio": {"audience": rucio["oidc"]["audience"], "scope": rucio["oidc"]["scope"]}},
-        },
+        "IAMTokens": iam_tokens_config,
         "RucioExtension": {
             "instances": [
                 {**base, "name": "iam", "display_name": "Dev Rucio (IAM)", "auth_type": "oidc"},
@@ -206,3 +198,12 @@ async def test_a_file_has_no_content(jp_fetch, stack):
     did = stack["rucio"]["samples"]["file"]["did"]
     status, body = await error(jp_fetch, "rucio", "iam", "dids", "content", did=did)
     assert (status, body["error"]) == (400, "not_a_collection")
+
+
+async def test_a_cursor_belongs_to_its_instance(jp_fetch, big_dataset):
+    page = await get(jp_fetch, "iam", "dids", "content", did=big_dataset, limit=10)
+    code, body = await error(
+        jp_fetch, "rucio", "down", "dids", "content", did=big_dataset, limit=10, cursor=page["next_cursor"]
+    )
+    assert (code, body["error"]) == (404, "cursor_expired")
+    await get(jp_fetch, "iam", "dids", "content", did=big_dataset, limit=10, cursor=page["next_cursor"])

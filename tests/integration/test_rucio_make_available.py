@@ -9,7 +9,6 @@ import time
 from typing import Any
 
 import pytest
-from devstack_jupyter_config import iam_login
 from tornado.httpclient import HTTPClientError
 
 TASK_TIMEOUT_S = 180
@@ -21,19 +20,12 @@ def stack(devstack_up: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def jp_server_config(jp_server_config, stack, monkeypatch):
-    iam, rucio = stack["iam"], stack["rucio"]
-    monkeypatch.setenv("VRE_IAM_REFRESH_TOKEN", iam_login(iam)["refresh_token"])
+def jp_server_config(jp_server_config, stack, iam_tokens_config):
+    rucio = stack["rucio"]
     base = {"rucio_base_url": rucio["rucio_host"]}
     return {
         **jp_server_config,
-        "IAMTokens": {
-            "issuer": iam["issuer"],
-            "client_id": iam["client_id"],
-            "client_secret": iam["client_secret"],
-            "access_token_env": "VRE_TEST_UNSET_TOKEN",
-            "exchange": {"rucio": {"audience": rucio["oidc"]["audience"], "scope": rucio["oidc"]["scope"]}},
-        },
+        "IAMTokens": iam_tokens_config,
         "RucioExtension": {
             "instances": [
                 {
