@@ -19,6 +19,10 @@ from devstack_jupyter_config import iam_login  # noqa: E402
 c = get_config()  # noqa: F821  (provided by the Jupyter config loader)
 
 configure_jupyter_server(c)
+# Ports follow the dev stack's (devstack/README.md), so two checkouts can test side by side.
+c.ServerApp.port = int(os.environ.get("VRE_UI_JUPYTER_PORT", "8888"))
+RUCIO_URL = f"http://127.0.0.1:{os.environ.get('VRE_RUCIO_PORT', '8180')}"
+REANA_URL = f"http://127.0.0.1:{os.environ.get('VRE_REANA_PORT', '8183')}"
 c.ServerApp.allow_root = True  # CI runs as root
 c.ServerApp.root_dir = str(Path(__file__).parent / "workspace")
 # Credentials the tests enter stay in a throwaway store, not the machine's Jupyter data dir.
@@ -26,20 +30,20 @@ c.VRECommon.credentials_path = str(Path(tempfile.mkdtemp(prefix="vre-ui-")) / "c
 
 # Real values the panels must show, as an admin would configure them.
 c.RucioExtension.instances = [
-    {"name": "escape", "rucio_base_url": "http://127.0.0.1:8180", "mode": "download"},
+    {"name": "escape", "rucio_base_url": RUCIO_URL, "mode": "download"},
     {
         "name": "cms",
-        "rucio_base_url": "http://127.0.0.1:8180",
+        "rucio_base_url": RUCIO_URL,
         "destination_rse": "VRE-MOUNT",
         "rse_mount_path": "/tmp/vre-mount",
         "auth_type": "userpass",
     },
 ]
 c.RucioExtension.default_instance = "escape"
-c.ReanaExtension.server_url = "http://127.0.0.1:8183"
+c.ReanaExtension.server_url = REANA_URL
 c.ZenodoExtension.environment = "sandbox"
 
-stack_file = REPO / ".devstack" / "stack.json"
+stack_file = Path(os.environ.get("VRE_DEVSTACK_HOME", REPO / ".devstack")) / "stack.json"
 iam = json.loads(stack_file.read_text()).get("iam") if stack_file.exists() else None
 if iam is None:
     raise SystemExit("UI tests need the dev stack's IAM: run `devstack/devstack up iam` first.")

@@ -1,6 +1,7 @@
 // Galata's defaults, with Debian's Chromium (Playwright cannot download its
 // own browser here) and a JupyterLab started from jupyter_server_test_config.py.
 const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
+const port = process.env.VRE_UI_JUPYTER_PORT || '8888';
 
 module.exports = {
   ...baseConfig,
@@ -10,6 +11,7 @@ module.exports = {
   reporter: [['list'], ['html', { open: 'never' }]],
   use: {
     ...baseConfig.use,
+    baseURL: `http://localhost:${port}`,
     // Video needs Playwright's own ffmpeg, which cannot be downloaded here; traces do not.
     video: 'off',
     trace: 'retain-on-failure',
@@ -27,7 +29,7 @@ module.exports = {
   },
   webServer: {
     command: 'jlpm start',
-    url: 'http://localhost:8888/lab',
+    url: `http://localhost:${port}/lab`,
     timeout: 120000,
     reuseExistingServer: !process.env.CI
   }

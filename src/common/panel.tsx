@@ -30,6 +30,16 @@ export interface ISidebarPanelOptions {
   trans: TranslationBundle;
   settings: ISettingRegistry | null;
   palette: ICommandPalette | null;
+  /** The service's own view, shown between its status and its tasks. */
+  content?: (context: IPanelContext) => React.ReactElement;
+}
+
+/** What a panel's own view is given. */
+export interface IPanelContext {
+  app: JupyterFrontEnd;
+  connection: IVREConnection;
+  trans: TranslationBundle;
+  settings: ISettingRegistry | null;
 }
 
 /** Read one setting's composite value; the fallback when settings are unavailable. */
@@ -59,7 +69,8 @@ export async function addSidebarPanel(
   app: JupyterFrontEnd,
   options: ISidebarPanelOptions
 ): Promise<ReactWidget> {
-  const { service, pluginId, title, connection, trans, settings } = options;
+  const { service, pluginId, title, connection, trans, settings, content } =
+    options;
   const [rank, refreshSeconds] = await Promise.all([
     readSetting(settings, pluginId, 'rank', 500),
     readSetting(settings, 'jupyterlab-vre:common', 'statusRefreshSeconds', 60)
@@ -72,6 +83,7 @@ export async function addSidebarPanel(
       </header>
       <ConnectionView auth={connection.auth} service={service} trans={trans} />
       <StatusView load={load} trans={trans} refreshSeconds={refreshSeconds} />
+      {content?.({ app, connection, trans, settings })}
       <TasksView tasks={connection.tasks} service={service} trans={trans} />
     </div>
   );
@@ -98,6 +110,7 @@ export interface IPanelSpec {
   /** Functions, so translation tools find the literal strings. */
   title: (trans: TranslationBundle) => string;
   caption: (trans: TranslationBundle) => string;
+  content?: ISidebarPanelOptions['content'];
 }
 
 /** The plugin that adds one service's panel (its settings hold the panel's `rank`). */
@@ -128,7 +141,8 @@ export function sidebarPanelPlugin(
         connection,
         trans,
         settings,
-        palette
+        palette,
+        content: spec.content
       });
     }
   };

@@ -13,7 +13,10 @@ const PANELS = [
   {
     id: 'jp-vre-reana-panel',
     title: 'REANA',
-    facts: ['Configured', 'REANA server: http://127.0.0.1:8183']
+    facts: [
+      'Configured',
+      `REANA server: http://127.0.0.1:${process.env.VRE_REANA_PORT || '8183'}`
+    ]
   },
   {
     id: 'jp-vre-zenodo-panel',
