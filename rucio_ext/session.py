@@ -25,6 +25,7 @@ from vre_common.errors import (
     BackendError,
     BackendTimeout,
     BadRequest,
+    Conflict,
     Forbidden,
     NotAuthenticated,
     NotFound,
@@ -46,6 +47,7 @@ NOT_FOUND = (
     rucio_errors.RuleNotFound,
     rucio_errors.ReplicaNotFound,
 )
+ALREADY_THERE = (rucio_errors.DataIdentifierAlreadyExists, rucio_errors.FileAlreadyExists)
 BAD_INPUT = (
     rucio_errors.InvalidObject,
     rucio_errors.InputValidationError,
@@ -87,6 +89,10 @@ def map_rucio_error(err: Exception) -> VREError:
             "Rucio did not accept your credentials: check them in the panel, or log in again.",
             code="rucio_auth_failed",
         )
+    if isinstance(err, ALREADY_THERE):
+        return Conflict(
+            f"{message or 'It exists already'}: choose another name.", code="rucio_already_exists"
+        )
     if isinstance(err, rucio_errors.AccessDenied):
         return Forbidden(f"Rucio refused: {message}", code="rucio_access_denied")
     if isinstance(err, NOT_FOUND):
@@ -112,10 +118,13 @@ class RucioSession:
         self._token: tuple[str, str | None, float] | None = None  # (token, account, expires_at)
         self._token_lock = asyncio.Lock()  # one login at a time
 
-    async def call(self, fn: Callable[[Client], T]) -> T:
-        """Run `fn(client)` in the bounded executor as the user; Rucio errors become `VREError`s."""
+    async def call(self, fn: Callable[[Client], T], timeout: float | None = None) -> T:
+        """Run `fn(client)` in the bounded executor as the user; Rucio errors become `VREError`s.
+
+        `timeout` (default: the instance's call timeout) is for calls that move files.
+        """
         token, account = await self._auth_token()
-        timeout = self.timeout
+        timeout = timeout or self.timeout
 
         def run() -> T:
             try:
