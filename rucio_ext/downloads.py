@@ -25,7 +25,7 @@ from vre_common.paths import atomic_write, resolve_within
 from vre_common.tasks import Task, TaskRegistry
 
 from .models import Availability, AvailabilityList
-from .session import RucioSession
+from .session import RucioSession, list_replicas
 
 try:  # Debian's python3-gfal2, where the site installed it
     import gfal2
@@ -53,10 +53,6 @@ class FileToFetch:
     adler32: str | None
     pfns: list[str]
     target: Path
-
-
-def did_dict(did: tuple[str, str]) -> dict[str, str]:
-    return {"scope": did[0], "name": did[1]}
 
 
 def read_pfn(pfn: str, timeout: float) -> Iterator[bytes]:
@@ -157,7 +153,7 @@ class Downloads:
         for did in dids:
             client.get_did(*did)  # an unknown DID is a 404, not an empty download
         files: dict[str, FileToFetch] = {}
-        for replica in client.list_replicas([did_dict(d) for d in dids]):
+        for replica in list_replicas(client, dids):
             did = f"{replica['scope']}:{replica['name']}"
             pfns = sorted(replica.get("pfns", {}).items(), key=lambda item: item[1].get("priority", 0))
             if not pfns:

@@ -12,8 +12,8 @@ import asyncio
 import email.utils
 import logging
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import httpx
 import requests
@@ -54,6 +54,21 @@ BAD_INPUT = (
     rucio_errors.InvalidRSEExpression,
     rucio_errors.UnsupportedOperation,
 )
+
+
+def did_dict(did: tuple[str, str]) -> dict[str, str]:
+    return {"scope": did[0], "name": did[1]}
+
+
+def list_replicas(client: Client, dids: list[tuple[str, str]], **options: Any) -> Iterator[dict[str, Any]]:
+    """`client.list_replicas` without the server's default GeoIP sort of each file's replicas.
+
+    Unless told otherwise, the Rucio server sorts every file's replicas by GeoIP
+    distance; measured on the dev stack that made listing 2,000 files 6x slower
+    (6.3 s against 1.1 s). Callers here want states and paths, and pick a replica
+    by Rucio's priority themselves.
+    """
+    return client.list_replicas([did_dict(d) for d in dids], sort="random", **options)
 
 
 class TokenClient(Client):
