@@ -254,7 +254,8 @@ def main() -> int:
         print(f"rucio-jupyterlab ({RUCIO_JUPYTERLAB}): one run in its own venv ...", flush=True)
         theirs = measure_rucio_jupyterlab(stack_file, did)
         print(
-            f"  {theirs['seconds']:.3f} s for {theirs['files']:,} files, states {theirs['states']}",
+            f"  {theirs['seconds']:.3f} s for {theirs['files']:,} files (of which Rucio's list_replicas"
+            f" {theirs['list_replicas_seconds']:.3f} s), states {theirs['states']}",
             flush=True,
         )
 
