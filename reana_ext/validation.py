@@ -43,23 +43,33 @@ SECTION_KEYS = {
     "tests": ("files",),
     "workspace": ("root_path", "retention_days"),
 }
-STEP_TYPES: dict[str, type | tuple[type, ...]] = {
+# The keys a serial step may have, with their types.
+STEP_TYPES: dict[str, type] = {
     "name": str,
     "environment": str,
-    "unpacked_image": bool,
+    "commands": list,
     "compute_backend": str,
     "kerberos": bool,
-    "kubernetes_uid": int,
-    "kubernetes_memory_limit": str,
     "voms_proxy": bool,
     "rucio": bool,
+    "unpacked_img": bool,
+    "kubernetes_job_timeout": int,
+    "kubernetes_cpu_request": str,
+    "kubernetes_cpu_limit": str,
+    "kubernetes_memory_request": str,
+    "kubernetes_memory_limit": str,
     "htcondor_max_runtime": str,
     "htcondor_accounting_group": str,
-    "slurm_partition": str,
-    "slurm_time": str,
     "c4p_cpu_cores": str,
     "c4p_memory_limit": str,
     "c4p_additional_requirements": str,
+}
+# Keys REANA's serial engine reads too, but that its specification schema does not list (warned about).
+ENGINE_STEP_TYPES: dict[str, type] = {
+    "unpacked_image": bool,
+    "kubernetes_uid": int,
+    "slurm_partition": str,
+    "slurm_time": str,
 }
 TYPE_NAMES = {
     str: "a string",
@@ -301,6 +311,7 @@ class _Checker:
             return
         if not isinstance(spec, dict):
             return
+        self.unknown_keys(spec, ("steps",), spec_path)
         steps = spec.get("steps")
         if steps is None:
             self.error(spec_path, "A serial workflow needs workflow.specification.steps")
@@ -316,9 +327,10 @@ class _Checker:
             if not self.typed(step, dict, path):
                 continue
             name = step.get("name") if isinstance(step.get("name"), str) else str(number)
-            for key, kind in STEP_TYPES.items():
-                if key in step:
-                    self.typed(step[key], kind, (*path, key))  # type: ignore[arg-type]
+            for key, kind in {**STEP_TYPES, **ENGINE_STEP_TYPES}.items():
+                if key in step and key != "commands":
+                    self.typed(step[key], kind, (*path, key))
+            self.unknown_keys(step, tuple(STEP_TYPES), path)
             backend = step.get("compute_backend")
             if isinstance(backend, str) and backend not in COMPUTE_BACKENDS:
                 self.error(
@@ -343,6 +355,8 @@ class _Checker:
                     f"htcondor_max_runtime {runtime!r} must be seconds or one of "
                     + ", ".join(HTCONDOR_FLAVOURS),
                 )
+            if "environment" not in step:
+                self.error(path, f"Step '{name}' has no 'environment' (the container image it runs in)")
             if "commands" not in step:
                 self.error(path, f"Step '{name}' has no 'commands'")
                 continue

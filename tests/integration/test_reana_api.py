@@ -317,7 +317,7 @@ async def test_a_secret_is_made_from_a_server_held_credential(jp_fetch, reana, j
     (jp_root_dir / "secret").mkdir()
     (jp_root_dir / "secret" / "reana.yaml").write_text(
         "inputs:\n  parameters: {}\nworkflow:\n  type: serial\n  specification:\n"
-        f"    steps:\n      - commands: ['printenv {name} > seen.txt']\noutputs:\n  files: [seen.txt]\n"
+        f"    steps:\n      - environment: bash\n        commands: ['printenv {name} > seen.txt']\noutputs:\n  files: [seen.txt]\n"
     )
     task = await wait_task(
         jp_fetch,
