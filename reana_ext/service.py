@@ -364,6 +364,7 @@ class ReanaService:
                 code="target_exists",
             )
         total = sum(size for _, _, size in plan)
+        label = (await self.status(workflow)).name or workflow
 
         async def work(task: Task) -> dict[str, Any]:
             done_before = 0
@@ -389,7 +390,7 @@ class ReanaService:
             }
 
         return self.vre.tasks.start(
-            "reana.download", f"Download {len(plan)} file(s) of {workflow}", work, unit="bytes"
+            "reana.download", f"Download {len(plan)} file(s) of {label}", work, unit="bytes"
         ).info()
 
     async def _outputs(self, workflow: str, available: dict[str, int]) -> list[str]:
