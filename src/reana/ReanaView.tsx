@@ -51,14 +51,19 @@ function ReanaAccount(props: IReanaViewProps): JSX.Element {
   const { model, connection, trans } = props;
   const [you, setYou] = useState<IReanaConnection | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [signedOut, setSignedOut] = useState(false);
   const ping = useCallback(async () => {
     try {
       setYou(await model.client.ping());
       setError(null);
+      setSignedOut(false);
       void model.refresh();
     } catch (reason) {
+      const failure = asAPIError(reason);
       setYou(null);
-      setError(asAPIError(reason).message);
+      // Not connected yet: the connection list above says what to enter.
+      setSignedOut(failure.status === 401);
+      setError(failure.status === 401 ? null : failure.message);
     }
   }, [model]);
   useEffect(() => {
@@ -73,6 +78,13 @@ function ReanaAccount(props: IReanaViewProps): JSX.Element {
     return (
       <p className="jp-vre-ReanaView-error" role="alert">
         {error}
+      </p>
+    );
+  }
+  if (signedOut) {
+    return (
+      <p className="jp-vre-ReanaView-account">
+        {trans.__('Connect to REANA above to see your workflows.')}
       </p>
     );
   }
