@@ -62,12 +62,15 @@ class ReanaAPI:
         timeout: float,
         transfer_timeout: float,
         verify: bool | str = True,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.base = server_url.rstrip("/") + "/api"
         self._token = token
         self.timeout = httpx.Timeout(timeout)
         self.transfer_timeout = httpx.Timeout(timeout, read=transfer_timeout, write=transfer_timeout)
-        self._http = httpx.AsyncClient(timeout=self.timeout, verify=verify, follow_redirects=False)
+        self._http = httpx.AsyncClient(
+            timeout=self.timeout, verify=verify, follow_redirects=False, transport=transport
+        )
 
     async def close(self) -> None:
         await self._http.aclose()
