@@ -8,6 +8,7 @@ import { IWorkflow, ReanaClient } from '../reana/api';
 import { WorkflowsModel } from '../reana/model';
 import { ReanaView } from '../reana/ReanaView';
 import { Messages, workflowName } from '../reana/RunDialog';
+import { SecretsView } from '../reana/SecretsView';
 import { FakeServer } from './fakeServer';
 
 const trans = nullTranslator.load('jupyterlab_vre');
@@ -217,5 +218,89 @@ describe('Run on REANA dialog parts', () => {
     );
     expect(screen.getByText('Error: Unknown type (line 3)')).toBeTruthy();
     expect(screen.getByText('Warning: No inputs')).toBeTruthy();
+  });
+});
+
+describe('SecretsView', () => {
+  it('offers held credentials as sources and sends only their names', async () => {
+    const secrets = [{ name: 'OLD', type: 'env' }];
+    server = new FakeServer({
+      'GET auth/status': () => ({
+        body: {
+          identity: { subject: 's', username: 'jdoe' },
+          token: { configured: true, refreshable: true },
+          services: [
+            {
+              service: 'rucio',
+              instance: 'cms',
+              display_name: 'CMS Rucio',
+              auth: 'userpass',
+              connected: true,
+              source: 'user',
+              fields: ['username', 'password'],
+              message: ''
+            }
+          ]
+        }
+      }),
+      'GET reana/secrets': () => ({ body: { secrets } }),
+      'POST reana/secrets': request => {
+        secrets.push({
+          name: (request.body as { name: string }).name,
+          type: 'env'
+        });
+        return { status: 201, body: { secrets } };
+      }
+    });
+    const connection = new VREConnection({
+      serverSettings: server.settings,
+      refreshSeconds: 0,
+      trans
+    });
+    await connection.auth.refresh();
+    render(
+      <SecretsView
+        client={new ReanaClient(server.settings)}
+        auth={connection.auth}
+        trans={trans}
+      />
+    );
+    const details = screen
+      .getByText('Secrets')
+      .closest('details') as HTMLDetailsElement;
+    await act(async () => {
+      details.open = true;
+      fireEvent(details, new Event('toggle'));
+    });
+    expect(await screen.findByText('OLD')).toBeTruthy();
+    const select = screen.getByLabelText(
+      'Secret value from'
+    ) as HTMLSelectElement;
+    expect(Array.from(select.options, o => o.text)).toEqual([
+      'IAM token for Rucio',
+      'CMS Rucio: username',
+      'CMS Rucio: password'
+    ]);
+    fireEvent.change(screen.getByLabelText('Secret name'), {
+      target: { value: 'RUCIO_PASSWORD' }
+    });
+    fireEvent.change(select, { target: { value: '2' } });
+    await act(async () => {
+      fireEvent.click(screen.getByText('Add secret'));
+    });
+    expect(await screen.findByText('RUCIO_PASSWORD')).toBeTruthy();
+    const sent = server.requests.find(r => r.method === 'POST')?.body;
+    expect(sent).toEqual({
+      name: 'RUCIO_PASSWORD',
+      type: 'env',
+      source: {
+        kind: 'credential',
+        service: 'rucio',
+        instance: 'cms',
+        field: 'password'
+      }
+    });
+    connection.auth.dispose();
+    connection.tasks.dispose();
   });
 });

@@ -15,6 +15,7 @@ import {
   LISTED_STATUSES
 } from './api';
 import { ACTIVE_SECONDS, WorkflowsModel } from './model';
+import { SecretsView } from './SecretsView';
 
 export interface IReanaViewProps {
   model: WorkflowsModel;
@@ -29,6 +30,15 @@ export function ReanaView(props: IReanaViewProps): JSX.Element {
     <div className="jp-vre-ReanaView">
       <ReanaAccount model={model} connection={connection} trans={trans} />
       <WorkflowList model={model} trans={trans} />
+      <UseSignal signal={connection.auth.changed}>
+        {() => (
+          <SecretsView
+            client={model.client}
+            auth={connection.auth}
+            trans={trans}
+          />
+        )}
+      </UseSignal>
       <UseSignal signal={model.selectedChanged} initialArgs={model.selected}>
         {(_, selected) =>
           selected ? (

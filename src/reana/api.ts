@@ -107,6 +107,16 @@ export interface IWorkspaceFile {
   last_modified: string | null;
 }
 
+export interface ISecret {
+  name: string;
+  type: 'env' | 'file';
+}
+
+/** Where the server takes a secret's value from; the browser only names it. */
+export type SecretSource =
+  | { kind: 'credential'; service: string; instance: string; field: string }
+  | { kind: 'iam'; audience: string };
+
 export interface IListQuery {
   status?: string;
   search?: string;
@@ -189,6 +199,24 @@ export class ReanaClient {
       `workflows/${encodeURIComponent(id)}/download`,
       post({ target, files, overwrite })
     );
+  }
+
+  secrets(): Promise<{ secrets: ISecret[] }> {
+    return this._call('secrets');
+  }
+
+  addSecret(
+    name: string,
+    source: SecretSource,
+    type: 'env' | 'file' = 'env'
+  ): Promise<{ secrets: ISecret[] }> {
+    return this._call('secrets', post({ name, type, source }));
+  }
+
+  deleteSecret(name: string): Promise<{ secrets: ISecret[] }> {
+    return this._call(`secrets/${encodeURIComponent(name)}`, {
+      method: 'DELETE'
+    });
   }
 
   private _call<T>(endPoint: string, init: RequestInit = {}): Promise<T> {
