@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 from tornado.httpclient import HTTPClientError
 
@@ -349,3 +350,55 @@ async def test_reana_down_is_a_502_naming_reana():
     await api.close()
     assert err.value.status == 502 and err.value.backend == "REANA"
     assert "secret-token" not in err.value.message
+
+
+@pytest.fixture
+def with_iam(jp_server_config, devstack_up, monkeypatch):
+    """The same server, with the user logged in to the dev stack's IAM as a hub does."""
+    from devstack_jupyter_config import iam_login
+
+    iam = devstack_up("iam")["iam"]
+    monkeypatch.setenv("VRE_TEST_REANA_REFRESH", iam_login(iam)["refresh_token"])
+    jp_server_config["IAMTokens"] = {
+        "issuer": iam["issuer"],
+        "client_id": iam["client_id"],
+        "client_secret": iam["client_secret"],
+        "access_token_env": "VRE_TEST_UNSET_TOKEN",
+        "refresh_token_env": "VRE_TEST_REANA_REFRESH",
+    }
+    return jp_server_config
+
+
+async def test_the_iam_token_becomes_a_secret_for_rucio_steps(with_iam, jp_fetch, reana, jp_root_dir):
+    await sign_in(jp_fetch, reana)
+    name = f"VRE_IAM_{uuid.uuid4().hex[:6].upper()}"
+    added = await call(
+        jp_fetch,
+        "secrets",
+        method="POST",
+        body={"name": name, "source": {"kind": "iam", "audience": "rucio"}},
+    )
+    assert {"name": name, "type": "env"} in added["secrets"]
+    (jp_root_dir / "iam").mkdir()
+    (jp_root_dir / "iam" / "reana.yaml").write_text(
+        "inputs:\n  parameters: {}\nworkflow:\n  type: serial\n  specification:\n"
+        f"    steps:\n      - environment: bash\n        rucio: true\n        commands: ['printenv {name} > token.txt']\n"
+        "outputs:\n  files: [token.txt]\n"
+    )
+    task = await wait_task(
+        jp_fetch,
+        (await call(jp_fetch, "run", method="POST", body={"path": "iam", "name": unique("iam")}))["id"],
+    )
+    await wait_status(jp_fetch, task["result"]["workflow_id"], ("finished",))
+    fetched = await call(
+        jp_fetch,
+        "workflows",
+        task["result"]["workflow_id"],
+        "download",
+        method="POST",
+        body={"target": "iam/out"},
+    )
+    assert (await wait_task(jp_fetch, fetched["id"]))["state"] == "succeeded"
+    token = (jp_root_dir / "iam" / "out" / "token.txt").read_text().strip()
+    assert jwt.decode(token, options={"verify_signature": False})["preferred_username"] == "jdoe"
+    await call(jp_fetch, "secrets", name, method="DELETE")
