@@ -24,7 +24,6 @@ from vre_common.errors import (
     Forbidden,
     NotAuthenticated,
     NotFound,
-    VREError,
 )
 
 BACKEND = "REANA"
@@ -95,11 +94,10 @@ class ReanaAPI:
         content: bytes | AsyncIterable[bytes] | None = None,
         headers: dict[str, str] | None = None,
         transfer: bool = False,
-        authenticated: bool = True,
     ) -> Any:
         """One request; REANA's JSON answer, or a `VREError` saying what went wrong."""
-        token = str(self._token()) if authenticated else ""
-        query = self._params(params, token) if authenticated else self._params(params, "")[:-1]
+        token = str(self._token())
+        query = self._params(params, token)
         try:
             answer = await self._http.request(
                 method,
@@ -110,8 +108,6 @@ class ReanaAPI:
                 headers=headers,
                 timeout=self.transfer_timeout if transfer else self.timeout,
             )
-        except VREError:
-            raise
         except httpx.TimeoutException:
             raise BackendTimeout(BACKEND, "the server did not answer in time; try again later.") from None
         except (httpx.HTTPError, OSError):
