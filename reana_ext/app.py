@@ -5,10 +5,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from traitlets import Unicode, default
+from traitlets import Bool, Float, Unicode, default
 
 from vre_common.context import ServiceAuth
+from vre_common.errors import BadRequest
 from vre_common.extension import VREExtension
+
+from .client import ReanaAPI
+from .handlers import reana_routes
+from .service import ReanaService
 
 
 class ReanaExtension(VREExtension):
@@ -25,6 +30,16 @@ class ReanaExtension(VREExtension):
         help="A REANA access token for every user of this server (default: $REANA_ACCESS_TOKEN); "
         "users who enter their own use theirs.",
     ).tag(config=True)
+
+    call_timeout_seconds = Float(
+        30, help="Timeout of each call to the REANA server (lists, status, logs, create, start)."
+    ).tag(config=True)
+
+    transfer_timeout_seconds = Float(
+        300, help="Longest wait for the next bytes of an upload or download before it fails."
+    ).tag(config=True)
+
+    verify_tls = Bool(True, help="Verify the REANA server's TLS certificate.").tag(config=True)
 
     @default("server_url")
     def _server_url_from_env(self) -> str:
@@ -51,3 +66,28 @@ class ReanaExtension(VREExtension):
 
     def admin_credentials(self) -> dict[str, dict[str, str]]:
         return {"default": {"token": self.access_token}} if self.access_token else {}
+
+    def _token(self) -> str:
+        if not self.server_url:
+            raise BadRequest(
+                "No REANA server is configured: ask your hub admin to set c.ReanaExtension.server_url.",
+                code="reana_not_configured",
+            )
+        return self.vre.credential("reana", "default")["token"]
+
+    def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
+        url = self.server_url.rstrip("/")
+        self._api = ReanaAPI(
+            url or "http://reana.invalid",
+            self._token,
+            self.call_timeout_seconds,
+            self.transfer_timeout_seconds,
+            verify=self.verify_tls,
+        )
+        service = ReanaService(self._api, self.vre, self.serverapp.root_dir, url)
+        return reana_routes(self.api_prefix, service)
+
+    async def stop_extension(self) -> None:
+        if api := getattr(self, "_api", None):
+            await api.close()
+        await super().stop_extension()

@@ -1,6 +1,7 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { commonPlugin } from './common/plugin';
+import { reanaCommandsPlugin } from './reana/commands';
 import { reanaPlugin } from './reana/plugin';
 import { rucioPlugin } from './rucio/plugin';
 import { zenodoPlugin } from './zenodo/plugin';
@@ -14,6 +15,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   commonPlugin,
   rucioPlugin,
   reanaPlugin,
+  reanaCommandsPlugin,
   zenodoPlugin
 ];
 

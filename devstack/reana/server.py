@@ -470,8 +470,11 @@ def create_app(store: Store, tokens: dict[str, dict[str, str]]) -> Flask:
                 and (not names or any(n in w.full_name for n in names))
                 and (not only or only in (w.id, w.name, w.full_name))
             ]
+            # REANA orders by the exact creation time; `created` shows only seconds, so
+            # workflows created within one second keep the order in which they were made.
+            order = {wf_id: number for number, wf_id in enumerate(store.workflows)}
             found.sort(
-                key=lambda w: (w.created, w.run_number), reverse=request.args.get("sort", "desc") != "asc"
+                key=lambda w: (w.created, order[w.id]), reverse=request.args.get("sort", "desc") != "asc"
             )
             items = []
             for wf in found:

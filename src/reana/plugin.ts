@@ -1,7 +1,10 @@
 import { LabIcon } from '@jupyterlab/ui-components';
+import React from 'react';
 
 import { sidebarPanelPlugin } from '../common/panel';
 import svgstr from '../../style/icons/reana.svg';
+import { ReanaView } from './ReanaView';
+import { workflowsModel } from './state';
 
 export const reanaIcon = new LabIcon({ name: 'jupyterlab-vre:reana', svgstr });
 
@@ -10,5 +13,11 @@ export const reanaPlugin = sidebarPanelPlugin({
   icon: reanaIcon,
   description: 'Run reproducible workflows on REANA.',
   title: trans => trans.__('REANA'),
-  caption: trans => trans.__('Run reproducible workflows on REANA')
+  caption: trans => trans.__('Run reproducible workflows on REANA'),
+  content: ({ connection, trans }) =>
+    React.createElement(ReanaView, {
+      model: workflowsModel(connection, trans),
+      connection,
+      trans
+    })
 });

@@ -1,0 +1,443 @@
+"""What the REANA panel does, without Tornado: validate, create, upload, start, follow, fetch.
+
+Paths from the browser are workspace paths (relative to the Jupyter root
+directory) and go through `resolve_within`; names that REANA returns are
+confined again before anything is written. Uploads and downloads are tasks
+with byte progress, streamed through `vre_common.streams`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from vre_common.context import VREContext
+from vre_common.errors import BadRequest, Conflict, NotFound, VREError
+from vre_common.models import TaskInfo
+from vre_common.paths import resolve_within
+from vre_common.streams import read_file, save_stream
+from vre_common.tasks import Task
+
+from .client import ReanaAPI
+from .models import (
+    ReanaConnection,
+    RunInput,
+    Secret,
+    SecretInput,
+    SecretList,
+    StepCounts,
+    StepLog,
+    ValidationReport,
+    Workflow,
+    WorkflowLogs,
+    WorkflowPage,
+    WorkspaceFile,
+    WorkspaceFiles,
+)
+from .validation import validate_text
+
+SPEC_NAMES = ("reana.yaml", "reana.yml")
+MAX_SPEC_BYTES = 1 << 20
+LIST_STATUSES = ("created", "queued", "pending", "running", "finished", "failed", "stopped")
+MAX_PAGE = 100
+
+
+def _count(progress: dict[str, Any], key: str) -> int:
+    value = progress.get(key)
+    return int(value.get("total") or 0) if isinstance(value, dict) else 0
+
+
+def workflow_from(item: dict[str, Any]) -> Workflow:
+    progress = item.get("progress") or {}
+    size = (item.get("size") or {}).get("raw")
+    return Workflow(
+        id=str(item.get("id", "")),
+        name=str(item.get("name", "")),
+        status=str(item.get("status", "")),
+        created=item.get("created"),
+        started_at=progress.get("run_started_at"),
+        finished_at=progress.get("run_finished_at") or progress.get("run_stopped_at"),
+        jobs=StepCounts(
+            total=_count(progress, "total"),
+            finished=_count(progress, "finished"),
+            failed=_count(progress, "failed"),
+            running=_count(progress, "running"),
+        ),
+        current_step=progress.get("current_step_name"),
+        size_bytes=size if isinstance(size, int) and size >= 0 else None,
+    )
+
+
+def _workflow_path(workflow: str, *rest: str) -> str:
+    return "/workflows/" + "/".join([quote(workflow, safe=""), *rest])
+
+
+class ReanaService:
+    def __init__(self, api: ReanaAPI, vre: VREContext, root_dir: str, server_url: str) -> None:
+        self.api = api
+        self.vre = vre
+        self.root = Path(root_dir).resolve()
+        self.server_url = server_url
+
+    # --- the server -------------------------------------------------------------------
+    async def ping(self) -> ReanaConnection:
+        """Who the user is on REANA (`GET /api/you`), which proves the token works."""
+        you = await self.api.call("GET", "/you")
+        return ReanaConnection(
+            server_url=self.server_url,
+            server_version=you.get("reana_server_version"),
+            email=you.get("email"),
+            username=you.get("username"),
+            full_name=you.get("full_name"),
+        )
+
+    # --- reana.yaml -------------------------------------------------------------------
+    def _spec_file(self, path: str) -> tuple[Path, str]:
+        target = resolve_within(self.root, path)
+        if target.is_dir():
+            for name in SPEC_NAMES:
+                if (target / name).is_file():
+                    target = target / name
+                    break
+            else:
+                raise NotFound(f"There is no reana.yaml in {path}.", code="no_reana_yaml")
+        elif not target.is_file():
+            raise NotFound(f"{path} does not exist.", code="not_found")
+        return target, target.relative_to(self.root).as_posix()
+
+    async def validate(self, path: str) -> ValidationReport:
+        spec_file, relative = self._spec_file(path)
+        size = (await asyncio.to_thread(spec_file.stat)).st_size
+        if size > MAX_SPEC_BYTES:
+            raise BadRequest(
+                f"{relative} is larger than 1 MB; that is not a reana.yaml.", code="spec_too_large"
+            )
+        text = await asyncio.to_thread(spec_file.read_text, errors="replace")
+        return await asyncio.to_thread(validate_text, text, spec_file.parent, relative)
+
+    async def _valid(self, path: str) -> ValidationReport:
+        report = await self.validate(path)
+        if not report.valid:
+            first = next(m.message for m in report.messages if m.severity == "error")
+            raise BadRequest(f"{report.source} is not valid: {first}", code="invalid_reana_yaml")
+        if report.workflow_type != "serial":
+            raise BadRequest(
+                f"Only serial workflows can be created from JupyterLab yet; {report.source} is "
+                f"{report.workflow_type}: use reana-client for it.",
+                code="unsupported_workflow_type",
+            )
+        return report
+
+    # --- workflows ----------------------------------------------------------------------
+    async def list_workflows(
+        self, status: list[str], search: str, sort: str, page: int, size: int
+    ) -> WorkflowPage:
+        if unknown := [s for s in status if s not in LIST_STATUSES]:
+            raise BadRequest(
+                f"Unknown status {', '.join(unknown)}; use {', '.join(LIST_STATUSES)}.", code="invalid_status"
+            )
+        if page < 1 or not 1 <= size <= MAX_PAGE:
+            raise BadRequest(f"page must be 1 or more and size 1 to {MAX_PAGE}.", code="invalid_page")
+        params: dict[str, Any] = {
+            "type": "batch",
+            "page": page,
+            "size": size,
+            "sort": sort,
+            "status": status or None,
+            "include_progress": True,
+            "search": json.dumps({"name": [search]}) if search else None,
+        }
+        answer = await self.api.call("GET", "/workflows", params=params)
+        items = [workflow_from(item) for item in answer.get("items", [])]
+        total = int(answer.get("total", len(items)))
+        return WorkflowPage(
+            items=items,
+            total=total,
+            page=page,
+            size=size,
+            has_next=bool(answer.get("has_next", page * size < total)),
+        )
+
+    async def status(self, workflow: str) -> Workflow:
+        return workflow_from(await self.api.call("GET", _workflow_path(workflow, "status")))
+
+    async def create(self, path: str, name: str) -> Workflow:
+        report = await self._valid(path)
+        return await self._create(report, name)
+
+    async def _create(self, report: ValidationReport, name: str) -> Workflow:
+        created = await self.api.call(
+            "POST", "/workflows", params={"workflow_name": name}, json=report.specification
+        )
+        return await self.status(created["workflow_id"])
+
+    async def start(self, workflow: str, parameters: dict[str, Any]) -> Workflow:
+        if parameters:
+            known = (await self.api.call("GET", _workflow_path(workflow, "parameters"))).get(
+                "parameters"
+            ) or {}
+            self._check_parameters(parameters, known)
+        await self._start(workflow, parameters)
+        return await self.status(workflow)
+
+    @staticmethod
+    def _check_parameters(given: dict[str, Any], known: dict[str, Any]) -> None:
+        if unknown := sorted(set(given) - set(known)):
+            raise BadRequest(
+                f"Unknown parameter(s) {', '.join(unknown)}; the workflow takes "
+                f"{', '.join(sorted(known)) or 'none'}.",
+                code="unknown_parameter",
+            )
+
+    async def _start(self, workflow: str, parameters: dict[str, Any]) -> None:
+        body = {"input_parameters": {k: str(v) for k, v in parameters.items()}, "operational_options": {}}
+        await self.api.call("POST", _workflow_path(workflow, "start"), json=body)
+
+    async def stop(self, workflow: str) -> Workflow:
+        await self.api.call("PUT", _workflow_path(workflow, "status"), params={"status": "stop"}, json={})
+        return await self.status(workflow)
+
+    async def delete(self, workflow: str, all_runs: bool) -> dict[str, str]:
+        answer = await self.api.call(
+            "PUT",
+            _workflow_path(workflow, "status"),
+            params={"status": "deleted"},
+            json={"all_runs": all_runs, "workspace": True},
+        )
+        return {"workflow_id": str(answer.get("workflow_id", "")), "status": "deleted"}
+
+    async def logs(self, workflow: str, steps: list[str]) -> WorkflowLogs:
+        answer = await self.api.call("GET", _workflow_path(workflow, "logs"), json=steps or None)
+        try:
+            logs = json.loads(answer.get("logs") or "{}")
+        except ValueError:
+            logs = {}
+        job_logs = logs.get("job_logs") or {}
+        return WorkflowLogs(
+            workflow_id=str(answer.get("workflow_id", "")),
+            workflow_logs=str(logs.get("workflow_logs") or ""),
+            steps=[
+                StepLog(
+                    job_id=job_id,
+                    step=str(job.get("job_name") or ""),
+                    status=job.get("status"),
+                    command=job.get("cmd"),
+                    environment=job.get("docker_img"),
+                    compute_backend=job.get("compute_backend"),
+                    started_at=job.get("started_at"),
+                    finished_at=job.get("finished_at"),
+                    logs=str(job.get("logs") or ""),
+                )
+                for job_id, job in job_logs.items()
+                if isinstance(job, dict)
+            ],
+        )
+
+    async def files(self, workflow: str, page: int, size: int) -> WorkspaceFiles:
+        if page < 1 or not 1 <= size <= 1000:
+            raise BadRequest("page must be 1 or more and size 1 to 1000.", code="invalid_page")
+        answer = await self.api.call(
+            "GET", _workflow_path(workflow, "workspace"), params={"page": page, "size": size}
+        )
+        items = [
+            WorkspaceFile(
+                name=str(item.get("name", "")),
+                size_bytes=int((item.get("size") or {}).get("raw") or 0),
+                last_modified=item.get("last-modified"),
+            )
+            for item in answer.get("items", [])
+        ]
+        total = int(answer.get("total", len(items)))
+        return WorkspaceFiles(
+            items=items,
+            total=total,
+            page=page,
+            size=size,
+            has_next=bool(answer.get("has_next", page * size < total)),
+        )
+
+    async def _all_files(self, workflow: str) -> dict[str, int]:
+        found: dict[str, int] = {}
+        page = 1
+        while True:
+            listing = await self.files(workflow, page, 1000)
+            found.update({f.name: f.size_bytes for f in listing.items})
+            if not listing.has_next:
+                return found
+            page += 1
+
+    # --- transfers ----------------------------------------------------------------------
+    def _inputs(self, report: ValidationReport, base: Path) -> list[tuple[str, Path, int]]:
+        """(workspace name, local path, size) of every input file, directories walked."""
+        found: dict[str, tuple[Path, int]] = {}
+        for name in report.input_files:
+            local = resolve_within(base, name)
+            if not local.is_file():
+                raise BadRequest(f"Input file {name} is not in {base.name}.", code="missing_input")
+            found[Path(name).as_posix()] = (local, local.stat().st_size)
+        for name in report.input_directories:
+            folder = resolve_within(base, name)
+            if not folder.is_dir():
+                raise BadRequest(f"Input folder {name} is not in {base.name}.", code="missing_input")
+            for dirpath, _dirs, filenames in os.walk(folder):
+                for filename in filenames:
+                    local = Path(dirpath) / filename
+                    relative = local.relative_to(base).as_posix()
+                    try:
+                        confined = resolve_within(base, relative)
+                    except VREError:
+                        continue  # a symlink leading out of the folder is not uploaded
+                    if confined.is_file():
+                        found[relative] = (confined, confined.stat().st_size)
+        return [(name, path, size) for name, (path, size) in sorted(found.items())]
+
+    async def _upload(self, task: Task, workflow: str, files: list[tuple[str, Path, int]]) -> int:
+        total = sum(size for _, _, size in files)
+        done_before = 0
+        task.report(0, total)
+        for name, local, size in files:
+
+            def progress(done: int, before: int = done_before) -> None:
+                task.report(before + done, total)
+
+            await self.api.call(
+                "POST",
+                _workflow_path(workflow, "workspace"),
+                params={"file_name": name},
+                content=read_file(local, progress),
+                headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
+                transfer=True,
+            )
+            done_before += size
+            task.report(done_before, total)
+        return len(files)
+
+    async def upload(self, workflow: str, path: str) -> TaskInfo:
+        """Upload the inputs that the reana.yaml at `path` lists into an existing workflow."""
+        report = await self._valid(path)
+        spec_file, _ = self._spec_file(path)
+        files = await asyncio.to_thread(self._inputs, report, spec_file.parent)
+
+        async def work(task: Task) -> dict[str, Any]:
+            return {"workflow": workflow, "files": await self._upload(task, workflow, files)}
+
+        return self.vre.tasks.start("reana.upload", f"Upload inputs to {workflow}", work, unit="bytes").info()
+
+    async def run(self, body: RunInput) -> TaskInfo:
+        """Create a workflow from a folder's reana.yaml, upload its inputs and start it: one task."""
+        report = await self._valid(body.path)
+        self._check_parameters(body.parameters, report.parameters)
+        spec_file, _ = self._spec_file(body.path)
+        files = await asyncio.to_thread(self._inputs, report, spec_file.parent)
+
+        async def work(task: Task) -> dict[str, Any]:
+            created = await self._create(report, body.name)
+            task.title = f"Run {created.name} on REANA"
+            await self._upload(task, created.id, files)
+            await self._start(created.id, body.parameters)
+            return {"workflow_id": created.id, "workflow_name": created.name, "files": len(files)}
+
+        return self.vre.tasks.start("reana.run", f"Run {body.name} on REANA", work, unit="bytes").info()
+
+    async def download(self, workflow: str, target: str, files: list[str], overwrite: bool) -> TaskInfo:
+        """Fetch workspace files (the declared outputs when none are named) into a workspace folder."""
+        folder = resolve_within(self.root, target)
+        if folder.exists() and not folder.is_dir():
+            raise BadRequest(f"{target} is a file, not a folder.", code="not_a_folder")
+        available = await self._all_files(workflow)
+        wanted = files or await self._outputs(workflow, available)
+        if not wanted:
+            raise NotFound("The workflow has no outputs yet.", code="no_outputs")
+        if missing := [name for name in wanted if name not in available]:
+            raise NotFound(
+                f"Not in the workflow's workspace: {', '.join(missing[:5])}.", code="not_in_workspace"
+            )
+        plan = [(name, resolve_within(folder, name), available[name]) for name in wanted]
+        if not overwrite and (existing := [name for name, local, _ in plan if local.exists()]):
+            raise Conflict(
+                f"Already in {target}: {', '.join(existing[:5])}. Choose another folder or overwrite.",
+                code="target_exists",
+            )
+        total = sum(size for _, _, size in plan)
+        label = (await self.status(workflow)).name or workflow
+
+        async def work(task: Task) -> dict[str, Any]:
+            done_before = 0
+            task.report(0, total)
+            written = []
+            for name, local, size in plan:
+
+                def progress(done: int, before: int = done_before) -> None:
+                    task.report(before + done, total)
+
+                async with self.api.download(_workflow_path(workflow, "workspace", quote(name))) as (
+                    _,
+                    chunks,
+                ):
+                    await save_stream(chunks, local, progress)
+                done_before += size
+                written.append(local.relative_to(self.root).as_posix())
+            task.report(done_before, total)
+            return {
+                "workflow": workflow,
+                "target": folder.relative_to(self.root).as_posix(),
+                "files": written,
+            }
+
+        return self.vre.tasks.start(
+            "reana.download", f"Download {len(plan)} file(s) of {label}", work, unit="bytes"
+        ).info()
+
+    async def _outputs(self, workflow: str, available: dict[str, int]) -> list[str]:
+        spec = (await self.api.call("GET", _workflow_path(workflow, "specification"))).get(
+            "specification"
+        ) or {}
+        outputs = spec.get("outputs") or {}
+        names = [f for f in outputs.get("files") or [] if isinstance(f, str)]
+        for folder in outputs.get("directories") or []:
+            if isinstance(folder, str):
+                prefix = folder.strip("/") + "/"
+                names.extend(sorted(n for n in available if n.startswith(prefix)))
+        return [n.lstrip("/") for n in dict.fromkeys(names)]
+
+    # --- secrets ------------------------------------------------------------------------
+    async def secrets(self) -> SecretList:
+        answer = await self.api.call("GET", "/secrets")
+        return SecretList(secrets=[Secret(name=s["name"], type=s["type"]) for s in answer or []])
+
+    async def add_secret(self, body: SecretInput) -> SecretList:
+        """Give REANA a secret whose value this server holds; the browser only names it."""
+        source = body.source
+        if source.kind == "iam":
+            value = str((await self.vre.tokens.token_for(source.audience or "reana")).value)
+        else:
+            if not (source.service and source.instance and source.field):
+                raise BadRequest(
+                    "A credential source needs service, instance and field.", code="invalid_secret_source"
+                )
+            fields = self.vre.credential(source.service, source.instance)
+            if source.field not in fields:
+                raise BadRequest(
+                    f"The {source.service} credential has no field {source.field!r}; it has "
+                    f"{', '.join(sorted(fields))}.",
+                    code="invalid_secret_source",
+                )
+            value = str(fields[source.field])
+        secret = {
+            body.name: {
+                "name": body.name,
+                "value": base64.b64encode(value.encode()).decode(),
+                "type": body.type,
+            }
+        }
+        await self.api.call("POST", "/secrets/", params={"overwrite": body.overwrite}, json=secret)
+        return await self.secrets()
+
+    async def delete_secret(self, name: str) -> SecretList:
+        await self.api.call("DELETE", "/secrets/", json=[name])
+        return await self.secrets()

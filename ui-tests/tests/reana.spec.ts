@@ -1,0 +1,100 @@
+import { expect, test } from '@jupyterlab/galata';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * Against the real server and the dev stack's REANA stand-in (`devstack/devstack
+ * up reana`): run the sample workflow from the file browser, see it finish,
+ * download its outputs and open them.
+ */
+const REPO = path.resolve(__dirname, '..', '..');
+const SAMPLE = path.join(REPO, 'devstack', 'reana', 'samples', 'helloworld');
+const IMAGES = path.join(REPO, 'docs', 'images');
+
+function reanaToken(): string {
+  const home = process.env.VRE_DEVSTACK_HOME || path.join(REPO, '.devstack');
+  const stack = JSON.parse(
+    fs.readFileSync(path.join(home, 'stack.json'), 'utf-8')
+  );
+  if (!stack.reana) {
+    throw new Error('The REANA UI test needs `devstack/devstack up reana`.');
+  }
+  return stack.reana.token;
+}
+
+test('a workflow runs from the file browser, finishes, and its output opens', async ({
+  page,
+  tmpPath
+}) => {
+  test.setTimeout(180_000);
+  for (const file of ['reana.yaml', 'code/helloworld.py', 'data/names.txt']) {
+    await page.contents.uploadFile(
+      path.join(SAMPLE, file),
+      `${tmpPath}/hello/${file}`
+    );
+  }
+
+  // The user enters their REANA token once; the panel then knows who they are there.
+  await page.locator('.jp-SideBar [data-id="jp-vre-reana-panel"]').click();
+  const panel = page.locator('#jp-vre-reana-panel');
+  const row = panel.locator('[data-instance="default"]');
+  if (await row.getByLabel('Access token').isVisible()) {
+    await row.getByLabel('Access token').fill(reanaToken());
+    await row.getByRole('button', { name: 'Connect' }).click();
+  }
+  await expect(panel.getByText(/REANA 0\.9\.\d+ at .* as /)).toBeVisible();
+
+  // Right-click the folder in the file browser: Run on REANA…
+  await page.locator('.jp-SideBar [data-id="filebrowser"]').click();
+  await page.filebrowser.openDirectory(tmpPath);
+  await page
+    .locator('.jp-DirListing-item[data-isdir="true"]', { hasText: 'hello' })
+    .click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Run on REANA…' }).click();
+
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog.getByText('is a valid serial workflow')).toBeVisible();
+  const name = `ui-${Date.now().toString(36)}`;
+  await dialog.getByLabel('Workflow name').fill(name);
+  await dialog.getByLabel('greeting').fill('Bonjour');
+  await page.screenshot({ path: path.join(IMAGES, 'reana-run-dialog.png') });
+  await dialog.getByRole('button', { name: 'Run' }).click();
+
+  // The panel follows the run until REANA says it finished.
+  const workflow = panel.locator(`[data-workflow="${name}.1"]`);
+  await expect(workflow.locator('.jp-vre-ReanaBadge')).toHaveText('finished', {
+    timeout: 90_000
+  });
+  await workflow.getByRole('button').click();
+  const details = panel.locator('.jp-vre-ReanaDetails');
+  await expect(details.locator('[data-step="greet"]')).toBeVisible();
+  await details.locator('[data-step="greet"] summary').click();
+  await expect(details.getByText('greeted Jane Doe')).toBeVisible();
+  await expect(
+    details.locator('.jp-vre-ReanaFiles').getByText('results/greetings.txt')
+  ).toBeVisible();
+  await page.screenshot({ path: path.join(IMAGES, 'reana-panel.png') });
+
+  // Download to… a workspace folder, then open the output there.
+  await details.getByRole('button', { name: 'Download to…' }).click();
+  const ask = page.locator('.jp-Dialog');
+  await ask.locator('input').fill(`${tmpPath}/outputs`);
+  await ask.getByRole('button', { name: 'Download' }).click();
+  await expect(
+    panel.locator('.jp-vre-Task', { hasText: `of ${name}` })
+  ).toContainText('Done', { timeout: 60_000 });
+
+  await page.locator('.jp-SideBar [data-id="filebrowser"]').click();
+  await page.filebrowser.openDirectory(`${tmpPath}/outputs/results`);
+  await page
+    .locator('.jp-DirListing-item', { hasText: 'greetings.txt' })
+    .dblclick();
+  const editor = page.locator('.jp-FileEditor .cm-content');
+  await expect(editor).toContainText('Bonjour Jane Doe!');
+  await expect(editor).toContainText('Bonjour ESCAPE!');
+
+  // Leave REANA disconnected, as the other tests expect to find it.
+  await page.locator('.jp-SideBar [data-id="jp-vre-reana-panel"]').click();
+  await row.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(row).toContainText('Not connected');
+});
