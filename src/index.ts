@@ -3,7 +3,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { commonPlugin } from './common/plugin';
 import { reanaPlugin } from './reana/plugin';
 import { rucioPlugin } from './rucio/plugin';
-import { zenodoPlugin } from './zenodo/plugin';
+import { zenodoCommandsPlugin, zenodoPlugin } from './zenodo/plugin';
 
 export { AuthModel, IAuthStatus, IServiceConnection } from './common/auth';
 export { IVREConnection } from './common/connection';
@@ -14,7 +14,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   commonPlugin,
   rucioPlugin,
   reanaPlugin,
-  zenodoPlugin
+  zenodoPlugin,
+  zenodoCommandsPlugin
 ];
 
 export default plugins;

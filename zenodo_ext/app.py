@@ -71,7 +71,8 @@ class ZenodoExtension(VREExtension):
     def configuration(self) -> tuple[bool, str, dict[str, Any]]:
         url = self.effective_api_url()
         target = self.instance
-        return True, f"Publishing to Zenodo ({target}): {url}", {"api_url": url, "environment": target}
+        details = {"api_url": url, "environment": target, "default_community": self.default_community or None}
+        return True, f"Publishing to Zenodo ({target}): {url}", details
 
     def service_auth(self) -> list[ServiceAuth]:
         label = {"sandbox": "Zenodo sandbox", "production": "Zenodo", "custom": "Zenodo"}[self.instance]
