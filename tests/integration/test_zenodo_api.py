@@ -427,3 +427,23 @@ async def test_uploads_only_read_inside_the_workspace(jp_fetch, zenodo, workspac
     )
     assert (code, body["error"]) == (403, "path_outside_root")
     await call(jp_fetch, "depositions", str(draft["id"]), method="DELETE")
+
+
+async def test_a_fetch_that_fails_midway_leaves_no_partial_file(jp_fetch, zenodo, workspace):
+    """The second file is gone from Zenodo's storage: the task fails, clearly, and nothing half-written stays."""
+    await connect(jp_fetch, zenodo["token"])
+    (workspace / "pair").mkdir()
+    (workspace / "pair" / "a-first.bin").write_bytes(os.urandom(300_000))
+    (workspace / "pair" / "b-second.bin").write_bytes(os.urandom(300_000))
+    draft = await create_from_form(jp_fetch, title="Half there")
+    assert (await upload(jp_fetch, draft["id"], "pair"))["state"] == "succeeded"
+    await call(jp_fetch, "depositions", str(draft["id"]), "publish", method="POST")
+    (Path(zenodo["storage_dir"]) / str(draft["id"]) / "b-second.bin").unlink()
+
+    fetch = await call(jp_fetch, "records", str(draft["id"]), "fetch", method="POST", body={"folder": "half"})
+    done = await wait(jp_fetch, fetch)
+    assert done["state"] == "failed"
+    assert done["error"]["error"] == "zenodo_not_found"
+    left = sorted(p.name for p in (workspace / "half").iterdir())
+    assert "b-second.bin" not in left
+    assert not [name for name in left if name.endswith(".part")]
