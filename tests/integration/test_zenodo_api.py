@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -235,7 +236,7 @@ async def test_codemeta_folder_upload_publish_search_and_fetch(jp_fetch, zenodo,
     code, body = await error(jp_fetch, "depositions", str(draft["id"]), "publish", method="POST")
     assert (code, body["error"]) == (409, "already_published")
 
-    found = await call(jp_fetch, "records", q="dark matter", size=5)
+    found = await call(jp_fetch, "records", q="dark matter", size=100)
     assert draft["id"] in [r["id"] for r in found["items"]]
     record = await call(jp_fetch, "records", str(draft["id"]))
     assert record["doi"] == published["doi"]
@@ -322,7 +323,8 @@ async def test_a_new_version_gets_its_own_doi_and_lists_both_versions(jp_fetch, 
     await connect(jp_fetch, zenodo["token"])
     (workspace / "v1.txt").write_text("first\n")
     (workspace / "v2.txt").write_text("second\n")
-    first = await create_from_form(jp_fetch, title="Versioned result", version="1")
+    title = f"Versioned result {uuid.uuid4().hex[:8]}"  # the stand-in keeps records between runs
+    first = await create_from_form(jp_fetch, title=title, version="1")
     assert (await upload(jp_fetch, first["id"], "v1.txt"))["state"] == "succeeded"
     one = await call(jp_fetch, "depositions", str(first["id"]), "publish", method="POST")
 
@@ -333,7 +335,7 @@ async def test_a_new_version_gets_its_own_doi_and_lists_both_versions(jp_fetch, 
 
     draft = await call(jp_fetch, "depositions", str(first["id"]), "newversion", method="POST", body={})
     assert draft["id"] != first["id"] and not draft["published"]
-    assert draft["files"] == [] and draft["metadata"]["title"] == "Versioned result"
+    assert draft["files"] == [] and draft["metadata"]["title"] == title
     assert draft["conceptrecid"] == first["conceptrecid"]
     assert (await upload(jp_fetch, draft["id"], "v2.txt"))["state"] == "succeeded"
     two = await call(jp_fetch, "depositions", str(draft["id"]), "publish", method="POST")
@@ -343,7 +345,7 @@ async def test_a_new_version_gets_its_own_doi_and_lists_both_versions(jp_fetch, 
     assert [v["id"] for v in record["versions"]] == [first["id"], draft["id"]]
     assert [f["name"] for f in record["files"]] == ["v2.txt"]
     # The default search shows a concept's latest version only.
-    found = await call(jp_fetch, "records", q="Versioned result")
+    found = await call(jp_fetch, "records", q=title)
     assert [r["id"] for r in found["items"]] == [draft["id"]]
 
 
@@ -354,7 +356,8 @@ async def test_communities_are_searched_and_requested(jp_fetch, zenodo, workspac
     assert [c["slug"] for c in page["items"]] == ["escape2020"]
 
     (workspace / "c.txt").write_text("community\n")
-    draft = await create_from_form(jp_fetch, title="Community candidate xyzzy")
+    word = f"xyzzy{uuid.uuid4().hex[:8]}"  # the stand-in keeps records between runs
+    draft = await create_from_form(jp_fetch, title=f"Community candidate {word}")
     asked = await call(
         jp_fetch,
         "depositions",
@@ -375,7 +378,7 @@ async def test_communities_are_searched_and_requested(jp_fetch, zenodo, workspac
     assert (code, body["error"]) == (404, "zenodo_not_found")
     assert (await upload(jp_fetch, draft["id"], "c.txt"))["state"] == "succeeded"
     await call(jp_fetch, "depositions", str(draft["id"]), "publish", method="POST")
-    found = await call(jp_fetch, "records", q="xyzzy", community="escape2020")
+    found = await call(jp_fetch, "records", q=word, community="escape2020")
     assert [r["id"] for r in found["items"]] == [draft["id"]]
     assert found["items"][0]["communities"] == ["escape2020"]
 
@@ -388,7 +391,7 @@ async def test_communities_are_searched_and_requested(jp_fetch, zenodo, workspac
         body={"community": "vre-devstack"},
     )
     assert later["status"] == "accepted"
-    found = await call(jp_fetch, "records", q="xyzzy", community="vre-devstack")
+    found = await call(jp_fetch, "records", q=word, community="vre-devstack")
     assert [r["id"] for r in found["items"]] == [draft["id"]]
 
 
