@@ -259,6 +259,36 @@ describe('PublishView', () => {
     expect(screen.getByLabelText('Title')).toBeTruthy();
     expect(server.count('POST zenodo/depositions/12/upload')).toBe(0);
   });
+  it('continues a draft that has its files: review without uploading', async () => {
+    setUp({
+      'PUT zenodo/depositions/30/metadata': () => ({
+        body: deposition(30, false, ['data.h5'])
+      }),
+      'GET zenodo/depositions/30': () => ({
+        body: deposition(30, false, ['data.h5'])
+      })
+    });
+    render(
+      <PublishView
+        client={client}
+        connection={connection}
+        trans={trans}
+        path={null}
+        isDir={false}
+        draft={deposition(30, false, ['data.h5'])}
+        defaultCommunity={null}
+      />
+    );
+    expect(
+      ((await screen.findByLabelText('Title')) as HTMLInputElement).value
+    ).toBe('Result 30');
+    await act(async () => {
+      fireEvent.click(screen.getByText('Review'));
+    });
+    await screen.findByText('Review before publishing');
+    expect(screen.getByText(/data.h5/)).toBeTruthy();
+    expect(server.requests.some(r => r.path.endsWith('/upload'))).toBe(false);
+  });
 });
 
 describe('ZenodoView', () => {

@@ -127,6 +127,8 @@ export function PublishView(props: IPublishViewProps): JSX.Element {
     };
   }, []);
 
+  const hasFiles = (draft?.files.length ?? 0) > 0;
+
   const update = (change: Partial<IMetadataForm>) =>
     setForm(current => ({ ...current, ...change }));
 
@@ -140,6 +142,12 @@ export function PublishView(props: IPublishViewProps): JSX.Element {
         ? await client.updateMetadata(draft.id, metadata)
         : await client.create(metadata);
       setDraft(target);
+      if (!path.trim()) {
+        // A draft that has its files already: straight to the review.
+        setDraft(await client.deposition(target.id));
+        setStep('review');
+        return;
+      }
       const task = await client.upload(target.id, [path.trim()]);
       setTaskId(task.id);
       setStep('uploading');
@@ -288,8 +296,8 @@ export function PublishView(props: IPublishViewProps): JSX.Element {
             }
           />
           <div className="jp-vre-ZenodoForm-actions">
-            <Button type="submit" disabled={busy || !path.trim()}>
-              {trans.__('Upload')}
+            <Button type="submit" disabled={busy || !(path.trim() || hasFiles)}>
+              {path.trim() ? trans.__('Upload') : trans.__('Review')}
             </Button>
           </div>
         </form>
