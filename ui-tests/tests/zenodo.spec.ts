@@ -23,14 +23,17 @@ const CODEMETA = {
   maintainer: [{ '@type': 'Person', givenName: 'Jane', familyName: 'Doe' }]
 };
 
+/** Show the Zenodo panel (clicking its tab while it shows would hide it). */
 async function openZenodo(page: IJupyterLabPageFixture) {
-  await page.locator('.jp-SideBar [data-id="jp-vre-zenodo-panel"]').click();
   const panel = page.locator('#jp-vre-zenodo-panel');
+  if (!(await panel.isVisible())) {
+    await page.locator('.jp-SideBar [data-id="jp-vre-zenodo-panel"]').click();
+  }
   await expect(panel).toBeVisible();
   return panel;
 }
 
-test('a workspace folder is published to Zenodo from the file browser and shows its DOI', async ({
+test('a workspace folder is published to Zenodo from the file browser, shows its DOI, gets a new version and is found', async ({
   page,
   tmpPath
 }) => {
@@ -96,6 +99,34 @@ test('a workspace folder is published to Zenodo from the file browser and shows 
   const listed = panel.locator(`[data-deposition="${id}"]`);
   await expect(listed).toContainText('Published');
   await expect(listed.locator('.jp-vre-Zenodo-doi')).toHaveText(doiText);
+
+  // "New version" on the published record: the same view, on a new draft.
+  await listed.getByRole('button', { name: 'New version' }).click();
+  const next = page.locator('.jp-vre-ZenodoPublish').last();
+  await expect(next.getByLabel('Title')).toHaveValue('Galata muon analysis');
+  await next
+    .getByLabel('Workspace file or folder')
+    .fill(`${tmpPath}/${folder}`);
+  await next.getByLabel('Version').fill('2.1.0');
+  await next.getByRole('button', { name: 'Upload' }).click();
+  await next.locator('.jp-vre-ZenodoReview').getByRole('checkbox').check();
+  await next.getByRole('button', { name: 'Publish' }).click();
+  const secondDoi = next.locator('.jp-vre-ZenodoDone .jp-vre-Zenodo-doi');
+  await expect(secondDoi).toHaveText(/^10\.5072\/zenodo\.\d+$/);
+  expect(await secondDoi.textContent()).not.toBe(doiText);
+  await expect(next.locator('.jp-vre-ZenodoDone')).toContainText(
+    'Version 2.1.0'
+  );
+
+  // Both versions are records now; the search finds the latest.
+  await openZenodo(page);
+  await panel.getByLabel('Search text').fill('Galata muon');
+  await panel.getByLabel('In community').fill('');
+  await panel.getByRole('button', { name: 'Search' }).click();
+  const found = panel.locator('.jp-vre-ZenodoSearch [data-record]').first();
+  await expect(found.locator('.jp-vre-Zenodo-doi')).toHaveText(
+    (await secondDoi.textContent()) ?? ''
+  );
 
   // Leave the server as the other tests expect it: no Zenodo token.
   await row.getByRole('button', { name: 'Disconnect' }).click();
