@@ -46,6 +46,11 @@ jlpm install --silent
 jlpm build:prod
 
 step "jupyterlab-vre (editable, with test extras)"
+# A previous run's `labextension develop` symlink would make the editable install write
+# install.json through it into vre_common/labextension, and the wheel would then carry it twice.
+linked=.venv/share/jupyter/labextensions/jupyterlab-vre
+if [[ -L $linked ]]; then rm "$linked"; fi
+rm -f vre_common/labextension/install.json
 pip install -q --no-build-isolation -e ".[test]"
 # Link the labextension into the venv, so that `jlpm watch` rebuilds are picked up.
 jupyter labextension develop --overwrite . >/dev/null

@@ -4,7 +4,7 @@ import { commonPlugin } from './common/plugin';
 import { reanaCommandsPlugin } from './reana/commands';
 import { reanaPlugin } from './reana/plugin';
 import { rucioPlugin } from './rucio/plugin';
-import { zenodoPlugin } from './zenodo/plugin';
+import { zenodoCommandsPlugin, zenodoPlugin } from './zenodo/plugin';
 
 export { AuthModel, IAuthStatus, IServiceConnection } from './common/auth';
 export { IVREConnection } from './common/connection';
@@ -16,7 +16,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   rucioPlugin,
   reanaPlugin,
   reanaCommandsPlugin,
-  zenodoPlugin
+  zenodoPlugin,
+  zenodoCommandsPlugin
 ];
 
 export default plugins;

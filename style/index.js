@@ -1,2 +1,3 @@
 import './base.css';
 import './reana.css';
+import './zenodo.css';

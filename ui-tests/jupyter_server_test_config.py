@@ -41,12 +41,17 @@ c.RucioExtension.instances = [
 ]
 c.RucioExtension.default_instance = "escape"
 c.ReanaExtension.server_url = REANA_URL
-c.ZenodoExtension.environment = "sandbox"
+c.ZenodoExtension.environment = "sandbox"  # overridden below by the dev stack's Zenodo
 
 stack_file = Path(os.environ.get("VRE_DEVSTACK_HOME", REPO / ".devstack")) / "stack.json"
 iam = json.loads(stack_file.read_text()).get("iam") if stack_file.exists() else None
 if iam is None:
     raise SystemExit("UI tests need the dev stack's IAM: run `devstack/devstack up iam` first.")
+# Publishing goes to the dev stack's Zenodo stand-in; users enter its token in the panel.
+zenodo = json.loads(stack_file.read_text()).get("zenodo")
+if zenodo is None:
+    raise SystemExit("UI tests need the dev stack's Zenodo: run `devstack/devstack up zenodo` first.")
+c.ZenodoExtension.api_url = zenodo["api_url"]
 c.IAMTokens.access_token_env = "VRE_UI_TEST_UNSET"
 c.IAMTokens.issuer = iam["issuer"]
 c.IAMTokens.client_id = iam["client_id"]

@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from traitlets import Enum, Unicode, default
+from traitlets import Enum, Float, Unicode, default
 
 from vre_common.context import ServiceAuth
 from vre_common.extension import VREExtension
+
+from .client import ZenodoSession
+from .handlers import zenodo_routes
+from .service import ZenodoService
 
 ZENODO_API_URLS = {
     "sandbox": "https://sandbox.zenodo.org/api",
@@ -37,6 +41,17 @@ class ZenodoExtension(VREExtension):
         "users who enter their own use theirs.",
     ).tag(config=True)
 
+    default_community = Unicode(
+        "escape2020",
+        help="Community offered first when publishing and searching records (empty: none).",
+    ).tag(config=True)
+
+    timeout_seconds = Float(30, help="Timeout of each Zenodo API request.").tag(config=True)
+
+    transfer_timeout_seconds = Float(
+        120, help="During file uploads and downloads: the longest wait for Zenodo to take or send more bytes."
+    ).tag(config=True)
+
     @default("api_url")
     def _api_url_from_env(self) -> str:
         return os.environ.get("VRE_ZENODO_API_URL", "")
@@ -56,7 +71,8 @@ class ZenodoExtension(VREExtension):
     def configuration(self) -> tuple[bool, str, dict[str, Any]]:
         url = self.effective_api_url()
         target = self.instance
-        return True, f"Publishing to Zenodo ({target}): {url}", {"api_url": url, "environment": target}
+        details = {"api_url": url, "environment": target, "default_community": self.default_community or None}
+        return True, f"Publishing to Zenodo ({target}): {url}", details
 
     def service_auth(self) -> list[ServiceAuth]:
         label = {"sandbox": "Zenodo sandbox", "production": "Zenodo", "custom": "Zenodo"}[self.instance]
@@ -64,3 +80,14 @@ class ZenodoExtension(VREExtension):
 
     def admin_credentials(self) -> dict[str, dict[str, str]]:
         return {self.instance: {"token": self.access_token}} if self.access_token else {}
+
+    def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
+        session = ZenodoSession(
+            self.vre,
+            self.instance,
+            self.effective_api_url(),
+            self.timeout_seconds,
+            self.transfer_timeout_seconds,
+        )
+        service = ZenodoService(session, self.serverapp.root_dir, self.default_community)
+        return zenodo_routes(self.api_prefix, service)

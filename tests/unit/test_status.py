@@ -87,17 +87,28 @@ class TestZenodoDefault:
 
     async def test_defaults_to_sandbox(self, jp_fetch):
         status = await get_status(jp_fetch, "zenodo")
-        assert status["details"] == {"api_url": "https://sandbox.zenodo.org/api", "environment": "sandbox"}
+        assert status["details"] == {
+            "api_url": "https://sandbox.zenodo.org/api",
+            "environment": "sandbox",
+            "default_community": "escape2020",
+        }
 
 
 class TestZenodoCustomURL:
     @pytest.fixture
     def jp_server_config(self, jp_server_config):
-        return {**jp_server_config, "ZenodoExtension": {"api_url": "http://127.0.0.1:9/api/"}}
+        return {
+            **jp_server_config,
+            "ZenodoExtension": {"api_url": "http://127.0.0.1:9/api/", "default_community": ""},
+        }
 
     async def test_custom_url_overrides_environment(self, jp_fetch):
         status = await get_status(jp_fetch, "zenodo")
-        assert status["details"] == {"api_url": "http://127.0.0.1:9/api", "environment": "custom"}
+        assert status["details"] == {
+            "api_url": "http://127.0.0.1:9/api",
+            "environment": "custom",
+            "default_community": None,
+        }
 
 
 async def test_status_needs_jupyter_auth(jp_fetch):

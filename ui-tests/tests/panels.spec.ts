@@ -21,7 +21,13 @@ const PANELS = [
   {
     id: 'jp-vre-zenodo-panel',
     title: 'Zenodo',
-    facts: ['Configured', 'https://sandbox.zenodo.org/api', 'sandbox']
+    // The dev stack's Zenodo stand-in (ui-tests/jupyter_server_test_config.py).
+    facts: [
+      'Configured',
+      `http://127.0.0.1:${process.env.VRE_ZENODO_PORT || '8182'}/api`,
+      'custom',
+      'escape2020'
+    ]
   }
 ];
 

@@ -31,7 +31,7 @@ test('every panel shows the IAM identity and its service connections', async ({
 
   const zenodo = await openPanel(page, 'zenodo');
   await expect(zenodo.getByText('Signed in as jdoe')).toBeVisible();
-  await expect(zenodo.locator('[data-instance="sandbox"]')).toContainText(
+  await expect(zenodo.locator('[data-instance="custom"]')).toContainText(
     'Not connected'
   );
 });

@@ -1,0 +1,179 @@
+"""`/vre/api/zenodo/...`: parse, call one `ZenodoService` method, write JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tornado import web
+
+from vre_common.handlers import VREHandler
+
+from .models import (
+    CommunityInput,
+    CreateInput,
+    FetchInput,
+    MetadataInput,
+    NewVersionInput,
+    UploadInput,
+)
+from .service import ZenodoService
+
+ID = r"(?P<item>[0-9]{1,12})"
+DEFAULT_PAGE = 20
+
+
+class ZenodoHandler(VREHandler):
+    def initialize(self, service: ZenodoService) -> None:
+        self.service = service
+
+
+class VerifyHandler(ZenodoHandler):
+    """`POST verify`: check the stored token against Zenodo (the panel calls it after saving one)."""
+
+    @web.authenticated
+    async def post(self) -> None:
+        self.write_json(await self.service.verify())
+
+
+class DepositionsHandler(ZenodoHandler):
+    """`GET depositions?page=&size=`; `POST depositions` {metadata | codemeta_path}."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        page = self.int_argument("page", 1)
+        size = self.int_argument("size", DEFAULT_PAGE)
+        self.write_json(await self.service.list_depositions(page, size))
+
+    @web.authenticated
+    async def post(self) -> None:
+        body = self.parse_body(CreateInput)
+        self.write_json(await self.service.create(body), status=201)
+
+
+class DepositionHandler(ZenodoHandler):
+    """`GET depositions/<id>` with files and metadata; `DELETE`: discard a draft."""
+
+    @web.authenticated
+    async def get(self, item: str) -> None:
+        self.write_json(await self.service.get_deposition(int(item)))
+
+    @web.authenticated
+    async def delete(self, item: str) -> None:
+        await self.service.discard(int(item))
+        self.write_json({"deleted": int(item)})
+
+
+class MetadataHandler(ZenodoHandler):
+    """`PUT depositions/<id>/metadata` {metadata}."""
+
+    @web.authenticated
+    async def put(self, item: str) -> None:
+        body = self.parse_body(MetadataInput)
+        self.write_json(await self.service.update_metadata(int(item), body.metadata))
+
+
+class UploadHandler(ZenodoHandler):
+    """`POST depositions/<id>/upload` {paths}: a background task (202)."""
+
+    @web.authenticated
+    async def post(self, item: str) -> None:
+        body = self.parse_body(UploadInput)
+        self.write_json(await self.service.upload(int(item), body.paths), status=202)
+
+
+class PublishHandler(ZenodoHandler):
+    """`POST depositions/<id>/publish`: the DOI and the record's URL."""
+
+    @web.authenticated
+    async def post(self, item: str) -> None:
+        self.write_json(await self.service.publish(int(item)))
+
+
+class NewVersionHandler(ZenodoHandler):
+    """`POST depositions/<id>/newversion` {keep_files}: the new draft."""
+
+    @web.authenticated
+    async def post(self, item: str) -> None:
+        body = self.parse_body(NewVersionInput)
+        self.write_json(await self.service.new_version(int(item), body.keep_files), status=201)
+
+
+class CommunityRequestHandler(ZenodoHandler):
+    """`POST depositions/<id>/communities` {community}: ask for inclusion."""
+
+    @web.authenticated
+    async def post(self, item: str) -> None:
+        body = self.parse_body(CommunityInput)
+        self.write_json(await self.service.request_community(int(item), body.community))
+
+
+class CodemetaHandler(ZenodoHandler):
+    """`GET codemeta?path=folder/codemeta.json`: the form's metadata, converted by eOSSR."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        self.write_json(await self.service.codemeta(self.get_argument("path", "")))
+
+
+class CommunitiesHandler(ZenodoHandler):
+    """`GET communities?q=&page=&size=`"""
+
+    @web.authenticated
+    async def get(self) -> None:
+        self.write_json(
+            await self.service.communities(
+                self.get_argument("q", ""),
+                self.int_argument("page", 1),
+                self.int_argument("size", DEFAULT_PAGE),
+            )
+        )
+
+
+class RecordsHandler(ZenodoHandler):
+    """`GET records?q=&community=&page=&size=`: published records."""
+
+    @web.authenticated
+    async def get(self) -> None:
+        page = await self.service.search_records(
+            self.get_argument("q", ""),
+            self.get_argument("community", "") or None,
+            self.int_argument("page", 1),
+            self.int_argument("size", DEFAULT_PAGE),
+        )
+        self.write_json(page)
+
+
+class RecordHandler(ZenodoHandler):
+    """`GET records/<id>`: metadata, versions and files."""
+
+    @web.authenticated
+    async def get(self, item: str) -> None:
+        self.write_json(await self.service.record(int(item)))
+
+
+class FetchHandler(ZenodoHandler):
+    """`POST records/<id>/fetch` {folder, overwrite}: a background task (202)."""
+
+    @web.authenticated
+    async def post(self, item: str) -> None:
+        body = self.parse_body(FetchInput)
+        self.write_json(await self.service.fetch(int(item), body.folder, body.overwrite), status=202)
+
+
+def zenodo_routes(prefix: str, service: ZenodoService) -> list[tuple[str, type, dict[str, Any]]]:
+    kwargs = {"service": service}
+    return [
+        (f"{prefix}/verify", VerifyHandler, kwargs),
+        (f"{prefix}/codemeta", CodemetaHandler, kwargs),
+        (f"{prefix}/communities", CommunitiesHandler, kwargs),
+        (f"{prefix}/depositions", DepositionsHandler, kwargs),
+        (f"{prefix}/depositions/{ID}", DepositionHandler, kwargs),
+        (f"{prefix}/depositions/{ID}/metadata", MetadataHandler, kwargs),
+        (f"{prefix}/depositions/{ID}/upload", UploadHandler, kwargs),
+        (f"{prefix}/depositions/{ID}/publish", PublishHandler, kwargs),
+        (f"{prefix}/depositions/{ID}/newversion", NewVersionHandler, kwargs),
+        (f"{prefix}/depositions/{ID}/communities", CommunityRequestHandler, kwargs),
+        (f"{prefix}/records", RecordsHandler, kwargs),
+        (f"{prefix}/records/{ID}", RecordHandler, kwargs),
+        (f"{prefix}/records/{ID}/fetch", FetchHandler, kwargs),
+    ]
