@@ -19,12 +19,14 @@ run "lint: eslint + prettier" jlpm lint:check
 run "pytest: unit, integration, packaging" python -m pytest tests -ra
 run "jest" jlpm test
 ui_tests() {
-  # The UI tests sign in with the dev stack's IAM; stop it after only if it was started here.
-  local started=false
-  devstack/devstack status iam >/dev/null || { devstack/devstack up iam && started=true; }
+  # The UI tests sign in with the dev stack's IAM and use its Rucio; stop after only what was started here.
+  local started=()
+  for service in iam rucio; do
+    devstack/devstack status "$service" >/dev/null || { devstack/devstack up "$service" && started+=("$service"); }
+  done
   (cd ui-tests && jlpm playwright test)
   local rc=$?
-  $started && devstack/devstack down iam
+  ((${#started[@]})) && devstack/devstack down "${started[@]}"
   return $rc
 }
 run "UI: Galata in Chromium" ui_tests
