@@ -2,7 +2,11 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { commonPlugin } from './common/plugin';
 import { reanaPlugin } from './reana/plugin';
-import { rucioPlugin } from './rucio/plugin';
+import {
+  rucioNotebookPlugin,
+  rucioPlugin,
+  rucioUploadPlugin
+} from './rucio/plugin';
 import { zenodoPlugin } from './zenodo/plugin';
 
 export { AuthModel, IAuthStatus, IServiceConnection } from './common/auth';
@@ -13,6 +17,8 @@ export { ITaskInfo, TaskModel } from './common/tasks';
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   commonPlugin,
   rucioPlugin,
+  rucioNotebookPlugin,
+  rucioUploadPlugin,
   reanaPlugin,
   zenodoPlugin
 ];
