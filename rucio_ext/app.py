@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from traitlets import Dict, Enum, Float, List, Unicode
@@ -10,7 +11,7 @@ from traitlets import Dict, Enum, Float, List, Unicode
 from vre_common.context import AuthKind, ServiceAuth
 from vre_common.extension import VREExtension
 
-from .config import RucioConfig, RucioInstance, load_instances
+from .config import RucioConfig, RucioInstance, ensure_rucio_client_config, load_instances
 from .handlers import rucio_routes
 from .service import RucioService
 
@@ -91,5 +92,11 @@ class RucioExtension(VREExtension):
 
     def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
         instances, _, default = self._loaded
-        service = RucioService(instances, default, self.vre, self.call_timeout_seconds)
+        if written := ensure_rucio_client_config(Path(self.serverapp.runtime_dir)):
+            self.log.info(
+                "rucio_ext: no Rucio client configuration found; wrote a minimal one at %s", written
+            )
+        service = RucioService(
+            instances, default, self.vre, self.call_timeout_seconds, Path(self.serverapp.root_dir)
+        )
         return rucio_routes(self.api_prefix, service)

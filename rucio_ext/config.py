@@ -8,7 +8,9 @@ are the same in both. Keys this project does not use (`app_id`, `voms_*`,
 
 from __future__ import annotations
 
+import os
 import posixpath
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
@@ -107,3 +109,33 @@ def load_instances(
             continue
         instances[instance.name] = instance
     return instances, problems
+
+
+MINIMAL_CLIENT_CONFIG = """\
+# Written by jupyterlab-vre because this server has no Rucio client configuration.
+# rucio-clients' storage protocols (used for uploads) read [common] from a config
+# file and fail without one. No hosts or credentials here: rucio_ext passes those per call.
+[common]
+multi_vo = False
+
+[client]
+"""
+
+
+def ensure_rucio_client_config(directory: Path) -> Path | None:
+    """Point rucio-clients at a minimal config file when it would find none; the file written, if any.
+
+    Sets RUCIO_CONFIG for this process (and so for the kernels it starts, whose
+    own `rucio` commands then find no server in it instead of no file).
+    """
+    from rucio.common.config import get_config_dirs
+
+    if os.environ.get("RUCIO_CONFIG"):
+        return None
+    if any(Path(folder, "rucio.cfg").exists() for folder in get_config_dirs()):
+        return None
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "vre-rucio-client.cfg"
+    path.write_text(MINIMAL_CLIENT_CONFIG)
+    os.environ["RUCIO_CONFIG"] = str(path)
+    return path

@@ -8,7 +8,7 @@ from tornado import web
 
 from vre_common.handlers import VREHandler
 
-from .models import DIDList, ResolveInput
+from .models import DIDList, ResolveInput, UploadInput
 from .service import RucioService
 
 INSTANCE = r"(?P<instance>[A-Za-z0-9_.\-]{1,64})"
@@ -99,6 +99,24 @@ class MakeAvailableHandler(RucioHandler):
         self.write_json(self.service.make_available(instance, body.dids), status=202)
 
 
+class DownloadHandler(RucioHandler):
+    """`POST <instance>/download` {"dids": [...]}: a background task (202), download mode only."""
+
+    @web.authenticated
+    def post(self, instance: str) -> None:
+        body = self.parse_body(DIDList)
+        self.write_json(self.service.download(instance, body.dids), status=202)
+
+
+class UploadHandler(RucioHandler):
+    """`POST <instance>/upload` {path, rse, scope, dataset?, lifetime_days?}: a background task (202)."""
+
+    @web.authenticated
+    async def post(self, instance: str) -> None:
+        body = self.parse_body(UploadInput)
+        self.write_json(await self.service.upload(instance, body), status=202)
+
+
 class AvailabilityHandler(RucioHandler):
     """`GET <instance>/availability?did=scope:name&did=...`: each file's state on the mounted RSE."""
 
@@ -130,4 +148,6 @@ def rucio_routes(prefix: str, service: RucioService) -> list[tuple[str, type, di
         (f"{prefix}/{INSTANCE}/dids/details", DetailsHandler, kwargs),
         (f"{prefix}/{INSTANCE}/make-available", MakeAvailableHandler, kwargs),
         (f"{prefix}/{INSTANCE}/availability", AvailabilityHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/download", DownloadHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/upload", UploadHandler, kwargs),
     ]

@@ -61,9 +61,22 @@ class DIDPage(BaseModel):
 
 
 class DIDList(BaseModel):
-    """Body of `POST <instance>/make-available`."""
+    """Body of `POST <instance>/make-available` and `POST <instance>/download`."""
 
     dids: list[str] = Field(min_length=1, max_length=100)
+
+
+class UploadInput(BaseModel):
+    """Body of `POST <instance>/upload`."""
+
+    # A file or folder, relative to the Jupyter root.
+    path: str = Field(min_length=1, max_length=4096)
+    rse: str
+    scope: str
+    # `scope:name` of a dataset to add the files to; created when it does not exist.
+    dataset: str | None = None
+    # Lifetime of the new rule (the dataset's, or each file's); none: kept until deleted.
+    lifetime_days: int | None = Field(default=None, ge=1, le=3650)
 
 
 class Availability(BaseModel):

@@ -20,7 +20,7 @@ from vre_common.errors import BackendError, BadRequest, Conflict
 from vre_common.tasks import Task, TaskRegistry
 
 from .models import Availability, AvailabilityList
-from .session import RucioSession
+from .session import RucioSession, did_dict, list_replicas
 
 CHUNK = 4 << 20
 MOUNT = "mounted storage"
@@ -32,10 +32,6 @@ def adler32_of(path: str) -> str:
         while chunk := handle.read(CHUNK):
             value = zlib.adler32(chunk, value)
     return f"{value & 0xFFFFFFFF:08x}"
-
-
-def did_dict(did: tuple[str, str]) -> dict[str, str]:
-    return {"scope": did[0], "name": did[1]}
 
 
 class Replication:
@@ -94,7 +90,7 @@ class Replication:
     def _verify(self, client: Client, dids: list[tuple[str, str]], rse: str, task: Task) -> list[str]:
         """Every file of `dids` is on the mount with Rucio's size and adler32 (blocking: runs in a thread)."""
         paths = []
-        for replica in client.list_replicas([did_dict(d) for d in dids], rse_expression=rse):
+        for replica in list_replicas(client, dids, rse_expression=rse):
             if task.cancelled:
                 break
             did = f"{replica['scope']}:{replica['name']}"
@@ -117,7 +113,7 @@ class Replication:
 
         def ask(client: Client) -> list[Availability]:
             found: dict[str, Availability] = {}
-            replicas = client.list_replicas([did_dict(d) for d in dids], rse_expression=rse, all_states=True)
+            replicas = list_replicas(client, dids, rse_expression=rse, all_states=True)
             for replica in replicas:
                 did = f"{replica['scope']}:{replica['name']}"
                 state = replica.get("states", {}).get(rse)
@@ -144,7 +140,7 @@ class Replication:
         def resolve(client: Client) -> str | list[str]:
             kind = str(client.get_did(*did)["type"]).upper()
             paths, missing = [], 0
-            for replica in client.list_replicas([did_dict(did)], rse_expression=rse, all_states=True):
+            for replica in list_replicas(client, [did], rse_expression=rse, all_states=True):
                 pfns = replica.get("rses", {}).get(rse) or []
                 if replica.get("states", {}).get(rse) == "AVAILABLE" and pfns:
                     paths.append(self.instance.local_path(pfns[0]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 from typing import Any, Literal
 
 from rucio.client import Client
@@ -13,6 +14,7 @@ from vre_common.errors import BadRequest, NotFound, VREError
 from vre_common.models import ErrorBody, TaskInfo
 
 from .config import RucioInstance
+from .downloads import Downloads
 from .models import (
     Account,
     Attachment,
@@ -29,15 +31,19 @@ from .models import (
     RuleInfo,
     RuleList,
     ScopeList,
+    UploadInput,
 )
 from .paging import StreamPages
 from .replication import Replication
 from .session import RucioSession
+from .uploads import Uploads
 
 MAX_RSE_EXPRESSION = 500
 MAX_PAGE = 1000
 MAX_AVAILABILITY = 100
 DID_PATTERN = re.compile(r"^(?P<scope>[A-Za-z0-9_.\-]{1,30}):(?P<name>[A-Za-z0-9_.\-/+*]{1,250})$")
+SCOPE_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,30}$")
+RSE_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{1,64}$")
 DIDType = Literal["all", "container", "dataset", "file", "collection"]
 
 
@@ -69,11 +75,18 @@ def did_item(raw: dict[str, Any], scope: str | None = None) -> DIDItem:
 
 class RucioService:
     def __init__(
-        self, instances: dict[str, RucioInstance], default: str | None, vre: VREContext, timeout: float
+        self,
+        instances: dict[str, RucioInstance],
+        default: str | None,
+        vre: VREContext,
+        timeout: float,
+        jupyter_root: Path,
     ) -> None:
         self.default = default
         self._sessions = {name: RucioSession(inst, vre, timeout) for name, inst in instances.items()}
         self._replication = {name: Replication(s, vre.tasks) for name, s in self._sessions.items()}
+        self._downloads = {name: Downloads(s, vre.tasks, jupyter_root) for name, s in self._sessions.items()}
+        self._uploads = {name: Uploads(s, vre.tasks, jupyter_root) for name, s in self._sessions.items()}
         # Per instance, so that a cursor only continues a listing of the instance that opened it.
         self._pages = {name: StreamPages() for name in instances}
 
@@ -185,11 +198,33 @@ class RucioService:
         parsed = [parse_did(did, wildcards=False) for did in dids]
         return self._replication[instance].start(parsed).info()
 
-    async def availability(self, instance: str, dids: list[str]) -> AvailabilityList:
-        if not 1 <= len(dids) <= MAX_AVAILABILITY:
-            raise BadRequest(f"Ask for 1 to {MAX_AVAILABILITY} DIDs at a time.", code="invalid_dids")
+    def download(self, instance: str, dids: list[str]) -> TaskInfo:
+        """Start downloading `dids` into the instance's download folder; follow the returned task."""
         self.session(instance)
         parsed = [parse_did(did, wildcards=False) for did in dids]
+        return self._downloads[instance].start(parsed).info()
+
+    async def upload(self, instance: str, request: UploadInput) -> TaskInfo:
+        """Start uploading a workspace file or folder; follow the returned task."""
+        self.session(instance)
+        if not SCOPE_PATTERN.match(request.scope):
+            raise BadRequest("Give a Rucio scope such as user.jdoe.", code="invalid_scope")
+        if not RSE_PATTERN.match(request.rse):
+            raise BadRequest("Give the name of one RSE, such as SITE-DISK.", code="invalid_rse")
+        dataset = parse_did(request.dataset, wildcards=False) if request.dataset else None
+        task = await self._uploads[instance].start(
+            request.path, request.rse, request.scope, dataset, request.lifetime_days
+        )
+        return task.info()
+
+    async def availability(self, instance: str, dids: list[str]) -> AvailabilityList:
+        """Each file's state: on the mounted RSE (replica mode) or in the download folder (download mode)."""
+        if not 1 <= len(dids) <= MAX_AVAILABILITY:
+            raise BadRequest(f"Ask for 1 to {MAX_AVAILABILITY} DIDs at a time.", code="invalid_dids")
+        session = self.session(instance)
+        parsed = [parse_did(did, wildcards=False) for did in dids]
+        if session.instance.mode == "download":
+            return self._downloads[instance].availability(parsed)
         return await self._replication[instance].availability(parsed)
 
     async def resolve(self, attachments: list[Attachment]) -> ResolveResult:
@@ -198,9 +233,10 @@ class RucioService:
         async def one(attachment: Attachment) -> ResolvedAttachment:
             answer = ResolvedAttachment(**attachment.model_dump())
             try:
-                self.session(attachment.instance)
+                session = self.session(attachment.instance)
                 did = parse_did(attachment.did, wildcards=False)
-                answer.value = await self._replication[attachment.instance].local_paths(did)
+                where = self._downloads if session.instance.mode == "download" else self._replication
+                answer.value = await where[attachment.instance].local_paths(did)
             except VREError as err:
                 answer.error = ErrorBody(error=err.code, message=err.message)
             return answer

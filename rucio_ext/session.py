@@ -12,8 +12,8 @@ import asyncio
 import email.utils
 import logging
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 import httpx
 import requests
@@ -25,6 +25,7 @@ from vre_common.errors import (
     BackendError,
     BackendTimeout,
     BadRequest,
+    Conflict,
     Forbidden,
     NotAuthenticated,
     NotFound,
@@ -46,12 +47,28 @@ NOT_FOUND = (
     rucio_errors.RuleNotFound,
     rucio_errors.ReplicaNotFound,
 )
+ALREADY_THERE = (rucio_errors.DataIdentifierAlreadyExists, rucio_errors.FileAlreadyExists)
 BAD_INPUT = (
     rucio_errors.InvalidObject,
     rucio_errors.InputValidationError,
     rucio_errors.InvalidRSEExpression,
     rucio_errors.UnsupportedOperation,
 )
+
+
+def did_dict(did: tuple[str, str]) -> dict[str, str]:
+    return {"scope": did[0], "name": did[1]}
+
+
+def list_replicas(client: Client, dids: list[tuple[str, str]], **options: Any) -> Iterator[dict[str, Any]]:
+    """`client.list_replicas` without the server's default GeoIP sort of each file's replicas.
+
+    Unless told otherwise, the Rucio server sorts every file's replicas by GeoIP
+    distance; measured on the dev stack that made listing 2,000 files 6x slower
+    (6.3 s against 1.1 s). Callers here want states and paths, and pick a replica
+    by Rucio's priority themselves.
+    """
+    return client.list_replicas([did_dict(d) for d in dids], sort="random", **options)
 
 
 class TokenClient(Client):
@@ -87,6 +104,10 @@ def map_rucio_error(err: Exception) -> VREError:
             "Rucio did not accept your credentials: check them in the panel, or log in again.",
             code="rucio_auth_failed",
         )
+    if isinstance(err, ALREADY_THERE):
+        return Conflict(
+            f"{message or 'It exists already'}: choose another name.", code="rucio_already_exists"
+        )
     if isinstance(err, rucio_errors.AccessDenied):
         return Forbidden(f"Rucio refused: {message}", code="rucio_access_denied")
     if isinstance(err, NOT_FOUND):
@@ -112,10 +133,13 @@ class RucioSession:
         self._token: tuple[str, str | None, float] | None = None  # (token, account, expires_at)
         self._token_lock = asyncio.Lock()  # one login at a time
 
-    async def call(self, fn: Callable[[Client], T]) -> T:
-        """Run `fn(client)` in the bounded executor as the user; Rucio errors become `VREError`s."""
+    async def call(self, fn: Callable[[Client], T], timeout: float | None = None) -> T:
+        """Run `fn(client)` in the bounded executor as the user; Rucio errors become `VREError`s.
+
+        `timeout` (default: the instance's call timeout) is for calls that move files.
+        """
         token, account = await self._auth_token()
-        timeout = self.timeout
+        timeout = timeout or self.timeout
 
         def run() -> T:
             try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
@@ -42,6 +43,27 @@ class BlockingExecutor:
             return await asyncio.wait_for(future, timeout)
         except TimeoutError:
             raise BackendTimeout(backend, f"no answer within {timeout:g} s; try again later.") from None
+
+    async def run_stoppable(
+        self, backend: str, timeout: float, fn: Callable[[threading.Event], T], grace: float = 30
+    ) -> T:
+        """Run `fn(stop)` in the pool, for work that polls `stop` (a transfer that must clean up).
+
+        On timeout or cancellation `stop` is set and this waits (up to `grace` s)
+        until `fn` has returned, so whatever it cleans up is gone when this ends.
+        """
+        stop = threading.Event()
+        future = asyncio.get_running_loop().run_in_executor(self._pool, fn, stop)
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), timeout)
+        except TimeoutError:
+            stop.set()
+            await asyncio.wait({future}, timeout=grace)
+            raise BackendTimeout(backend, f"no progress within {timeout:g} s; try again later.") from None
+        except asyncio.CancelledError:
+            stop.set()
+            await asyncio.wait({future}, timeout=grace)
+            raise
 
     def shutdown(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

@@ -54,6 +54,17 @@ class AccessToken:
     def expires_within(self, seconds: float, now: float) -> bool:
         return self.expires_at is not None and self.expires_at - now <= seconds
 
+    def due_for_renewal(self, margin: float, now: float) -> bool:
+        """Within `margin` of expiry, or of a third of its lifetime for short-lived tokens.
+
+        Without the cap, a margin as long as the token's lifetime (60 s for both is
+        easy to configure) would renew it on every call.
+        """
+        issued_at = self.claims.get("iat")
+        if self.expires_at is not None and isinstance(issued_at, int | float):
+            margin = min(margin, (self.expires_at - issued_at) / 3)
+        return self.expires_within(margin, now)
+
 
 def jwt_claims(token: str) -> dict[str, Any]:
     """The payload of a JWT, unverified (only for display and expiry); {} for opaque tokens."""
@@ -127,7 +138,7 @@ class TokenManager:
         for token in (self._from_env(), self._from_file()):
             if token is None:
                 continue
-            if not token.expires_within(margin, now):
+            if not token.due_for_renewal(margin, now):
                 return token
             expiring = expiring or token
         if self.can_refresh:
@@ -147,7 +158,7 @@ class TokenManager:
     async def _refreshed_token(self) -> AccessToken:
         async with self._refresh_lock:  # single flight: waiters find the fresh token
             current = self._refreshed
-            if current and not current.expires_within(self.settings.refresh_margin, self._clock()):
+            if current and not current.due_for_renewal(self.settings.refresh_margin, self._clock()):
                 return current
             answer = await self._token_request(
                 {"grant_type": "refresh_token", "refresh_token": self._refresh_token},
@@ -168,7 +179,7 @@ class TokenManager:
         lock = self._exchange_locks.setdefault(service, asyncio.Lock())
         async with lock:
             cached = self._exchanged.get(service)
-            if cached and not cached.expires_within(self.settings.refresh_margin, self._clock()):
+            if cached and not cached.due_for_renewal(self.settings.refresh_margin, self._clock()):
                 return cached
             subject = await self.access_token()
             form = {

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import time
 from typing import Any
 
 import pytest
-from tornado.httpclient import HTTPClientError
-
-TASK_TIMEOUT_S = 180
+from vre_api import call, fails, wait_for_task
 
 
 @pytest.fixture(scope="module")
@@ -41,27 +37,6 @@ def jp_server_config(jp_server_config, stack, iam_tokens_config):
             ]
         },
     }
-
-
-async def call(jp_fetch, *path, method="GET", body=None, **params):
-    response = await jp_fetch("vre", "api", *path, method=method, body=body, params=params)
-    return response.code, json.loads(response.body)
-
-
-async def fails(jp_fetch, *path, method="GET", body=None, **params):
-    with pytest.raises(HTTPClientError) as err:
-        await jp_fetch("vre", "api", *path, method=method, body=body, params=params)
-    return err.value.code, json.loads(err.value.response.body)
-
-
-async def wait_for_task(jp_fetch, task_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + TASK_TIMEOUT_S
-    while time.monotonic() < deadline:
-        _, task = await call(jp_fetch, "tasks", task_id)
-        if task["state"] not in ("queued", "running"):
-            return task
-        await asyncio.sleep(0.5)
-    pytest.fail(f"task {task_id} still running after {TASK_TIMEOUT_S} s: {task}")
 
 
 async def availability(jp_fetch, did: str, files: list[str]) -> dict[str, dict[str, Any]]:

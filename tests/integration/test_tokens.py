@@ -31,8 +31,7 @@ def refreshing_manager(
             client_id=iam["client_id"],
             client_secret=iam["client_secret"],
             refresh_token=refresh_token,
-            refresh_margin=30,
-            **settings,
+            **{"refresh_margin": 15, **settings},
         ),
         clock=clock,
     )
@@ -57,16 +56,34 @@ async def test_refresh_happens_ahead_of_expiry_and_only_then(iam):
         assert (await manager.access_token()).value == first.value
         assert manager.refresh_count == 1, "a fresh token is reused"
 
-        # 31 s before expiry, outside the 30 s margin: still reused.
-        clock.offset = first.expires_at - time.time() - 31
+        # 16 s before expiry, outside the 15 s margin: still reused.
+        clock.offset = first.expires_at - time.time() - 16
         await manager.access_token()
         assert manager.refresh_count == 1
-        # 29 s before expiry, inside the margin: refreshed before it expires.
-        clock.offset = first.expires_at - time.time() - 29
+        # 14 s before expiry, inside the margin: refreshed before it expires.
+        clock.offset = first.expires_at - time.time() - 14
         second = await manager.access_token()
         assert manager.refresh_count == 2
         assert second.expires_at >= first.expires_at
         assert second.claims["sub"] == first.claims["sub"]
+    finally:
+        await manager.close()
+
+
+async def test_a_margin_as_long_as_the_token_renews_at_a_third_of_its_life(iam):
+    """The dev stack's tokens live 60 s; a 60 s margin must not mean a refresh on every call."""
+    clock = Clock()
+    manager = refreshing_manager(iam, iam_login(iam)["refresh_token"], clock=clock, refresh_margin=60)
+    try:
+        first = await manager.access_token()
+        lifetime = first.expires_at - first.claims["iat"]
+        assert (await manager.access_token()).value == first.value
+        clock.offset = first.expires_at - time.time() - lifetime / 3 - 1
+        await manager.access_token()
+        assert manager.refresh_count == 1
+        clock.offset = first.expires_at - time.time() - lifetime / 3 + 1
+        await manager.access_token()
+        assert manager.refresh_count == 2
     finally:
         await manager.close()
 

@@ -81,3 +81,30 @@ async def test_results_and_exceptions_come_back():
             await executor.run("x", 5, lambda: 1 / 0)
     finally:
         executor.shutdown()
+
+
+@pytest.mark.parametrize("how", ["cancel", "timeout"])
+async def test_stoppable_work_has_stopped_when_the_call_ends(how):
+    executor = BlockingExecutor(max_workers=1)
+    running, cleaned = threading.Event(), threading.Event()
+
+    def transfer(stop: threading.Event) -> str:
+        running.set()
+        while not stop.wait(0.01):
+            pass
+        time.sleep(0.1)  # cleaning up takes a moment; the caller must wait for it
+        cleaned.set()
+        return "stopped"
+
+    try:
+        call = asyncio.ensure_future(
+            executor.run_stoppable("Rucio storage", 0.3 if how == "timeout" else 30, transfer)
+        )
+        await asyncio.get_running_loop().run_in_executor(None, running.wait, 5)
+        if how == "cancel":
+            call.cancel()
+        with pytest.raises(asyncio.CancelledError if how == "cancel" else BackendTimeout):
+            await call
+        assert cleaned.is_set()
+    finally:
+        executor.shutdown()

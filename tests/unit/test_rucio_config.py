@@ -1,6 +1,7 @@
 """Rucio instance configuration: rucio-jupyterlab's format accepted as it is."""
 
 import json
+import os
 
 import pytest
 
@@ -100,3 +101,38 @@ class TestLegacyRucioConfig:
         assert status["details"]["instances"] == ["vre-rucio.cern.ch"]
         assert status["details"]["default_instance"] == "vre-rucio.cern.ch"
         assert "broken" in status["details"]["problems"][0]
+
+
+def test_a_minimal_client_config_is_written_only_when_rucio_would_find_none(tmp_path, monkeypatch):
+    from rucio_ext.config import ensure_rucio_client_config
+
+    for var in ("RUCIO_CONFIG", "RUCIO_HOME", "CONDA_PREFIX"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("VIRTUAL_ENV", str(tmp_path / "venv"))
+    written = ensure_rucio_client_config(tmp_path / "runtime")
+    assert written is not None and os.environ["RUCIO_CONFIG"] == str(written)
+    assert "multi_vo = False" in written.read_text()
+    assert "password" not in written.read_text() and "token" not in written.read_text()
+
+    # An admin's config wins: RUCIO_CONFIG set, or a rucio.cfg where rucio-clients looks.
+    assert ensure_rucio_client_config(tmp_path / "other") is None
+    monkeypatch.delenv("RUCIO_CONFIG")
+    (tmp_path / "venv" / "etc").mkdir(parents=True)
+    (tmp_path / "venv" / "etc" / "rucio.cfg").write_text("[client]\n")
+    assert ensure_rucio_client_config(tmp_path / "other") is None
+    assert "RUCIO_CONFIG" not in os.environ
+
+
+def test_the_readme_admin_config_is_valid():
+    """The configuration admins copy from the README loads without problems."""
+    from pathlib import Path
+
+    from traitlets.config import Config
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    block = readme.split("```python\n", 1)[1].split("```", 1)[0]
+    c = Config()
+    exec(block, {"c": c})  # noqa: S102 (our own README)
+    instances, problems = load_instances(c.RucioExtension.instances, None)
+    assert problems == []
+    assert {i.mode for i in instances.values()} == {"replica", "download"}

@@ -1,0 +1,194 @@
+"""Upload a workspace file or folder to an RSE with rucio-clients' UploadClient, as the user.
+
+Files are uploaded one at a time so that progress (bytes of the files done)
+and cancel work between files; UploadClient itself uploads, verifies the
+checksum and registers each file, creates the dataset when one is asked for,
+and attaches the files to it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from rucio.client import Client
+from rucio.client.uploadclient import UploadClient
+from rucio.common.checksum import adler32
+from rucio.common.exception import DataIdentifierNotFound
+from rucio.rse import rsemanager
+
+from vre_common.errors import BadRequest, Conflict, Forbidden, NotFound
+from vre_common.paths import resolve_within
+from vre_common.tasks import Task, TaskRegistry
+
+from .session import RucioSession
+
+log = logging.getLogger(__name__)
+MAX_FILES = 10_000
+MAX_LISTED = 100
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,250}$")
+MIN_RATE = 1 << 20  # bytes/s below which a file's upload counts as stalled
+
+
+def rucio_log(level: int, msg: str, *args: Any, **kwargs: Any) -> None:
+    log.log(level, msg, *args, **kwargs)
+
+
+# UploadClient calls its `logger` argument both as `logger.log(...)` and, with tracing off, as `logger(...)`.
+rucio_log.log = rucio_log  # type: ignore[attr-defined]
+
+
+def workspace_files(root: Path, source: Path) -> list[Path]:
+    """The regular files of `source` (a file, or a folder searched recursively), all inside `root`."""
+    if source.is_file():
+        return [source]
+    if not source.is_dir():
+        raise NotFound(f"There is no file or folder {source.name!r} in your workspace.", code="no_such_path")
+    files = []
+    for path in sorted(source.rglob("*")):
+        if path.is_symlink() and not path.resolve().is_relative_to(root):
+            raise Forbidden(
+                f"{path.relative_to(root)} links outside your workspace.", code="path_outside_root"
+            )
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(source).parts):
+            files.append(path)
+        if len(files) > MAX_FILES:
+            raise BadRequest(f"Upload at most {MAX_FILES} files at a time.", code="too_many_files")
+    if not files:
+        raise BadRequest(f"{source.name} holds no files to upload.", code="nothing_to_upload")
+    return files
+
+
+def check_names(files: list[Path]) -> None:
+    """Each file becomes the DID `scope:<file name>`, so names must be valid and unique."""
+    seen: dict[str, Path] = {}
+    for path in files:
+        if not NAME_PATTERN.match(path.name):
+            raise BadRequest(
+                f"{path.name!r} cannot be a Rucio file name: use letters, digits, '.', '_' and '-'.",
+                code="invalid_file_name",
+            )
+        if path.name in seen:
+            raise BadRequest(
+                f"Two files are named {path.name!r}; names must be unique within a scope: rename one.",
+                code="duplicate_file_name",
+            )
+        seen[path.name] = path
+
+
+def remember_rse(client: Client, rse: str) -> None:
+    """Give rucio-clients' RSE cache what it would otherwise fetch with a client of its own.
+
+    UploadClient looks RSE protocols up through `rsemanager.get_rse_info`, which
+    builds a new Client from a rucio.cfg that this server does not have. The
+    cache is keyed by RSE name and VO; protocols are not per-user.
+    """
+    rsemanager.RSE_REGION.set(f"rse_info_{rse}:{client.vo}", client.get_rse(rse))
+
+
+def refuse_other_content(client: Client, scope: str, path: Path) -> None:
+    """A clear 409 when `scope:<file name>` exists with other bytes (UploadClient only says it uploaded nothing)."""
+    try:
+        existing = client.get_metadata(scope, path.name)
+    except DataIdentifierNotFound:
+        return
+    if str(existing.get("adler32") or "").lstrip("0") != adler32(str(path)).lstrip("0"):
+        raise Conflict(
+            f"{scope}:{path.name} exists in Rucio with other content: rename your file to upload it.",
+            code="rucio_already_exists",
+        )
+
+
+class Uploads:
+    def __init__(self, session: RucioSession, tasks: TaskRegistry, jupyter_root: Path) -> None:
+        self.session = session
+        self.tasks = tasks
+        self.jupyter_root = jupyter_root.resolve()
+
+    async def start(
+        self, path: str, rse: str, scope: str, dataset: tuple[str, str] | None, lifetime_days: int | None
+    ) -> Task:
+        """Check everything that can be checked before any byte moves, then upload in the background."""
+        source = resolve_within(self.jupyter_root, path)
+        files = await self.session.vre.executor.run(
+            "workspace", self.session.timeout, workspace_files, self.jupyter_root, source
+        )
+        check_names(files)
+        lifetime = lifetime_days * 86400 if lifetime_days else None
+
+        def check(client: Client) -> bool:
+            if scope not in client.list_scopes_for_account(client.account):
+                raise Forbidden(
+                    f"Your Rucio account {client.account} cannot write to scope {scope}; "
+                    f"try user.{client.account}.",
+                    code="scope_not_allowed",
+                )
+            client.get_rse(rse)  # 404 for an unknown RSE
+            if dataset is None:
+                return False
+            try:
+                client.get_did(*dataset)
+            except DataIdentifierNotFound:
+                return False  # UploadClient creates it
+            if lifetime:
+                raise Conflict(
+                    f"{dataset[0]}:{dataset[1]} exists, and its rules decide how long its files stay: "
+                    "leave the lifetime empty to add files to it.",
+                    code="dataset_exists",
+                )
+            return True
+
+        dataset_exists = await self.session.call(check)
+        title = f"Upload {source.name} to {rse}"
+        return self.tasks.start(
+            "rucio.upload",
+            title,
+            lambda task: self._run(task, files, rse, scope, dataset, lifetime, dataset_exists),
+            unit="bytes",
+        )
+
+    async def _run(
+        self,
+        task: Task,
+        files: list[Path],
+        rse: str,
+        scope: str,
+        dataset: tuple[str, str] | None,
+        lifetime: int | None,
+        dataset_exists: bool,
+    ) -> dict[str, Any]:
+        sizes = [f.stat().st_size for f in files]
+        total, done = sum(sizes), 0
+        task.report(0, total)
+        await self.session.call(lambda c: remember_rse(c, rse))
+        for path, size in zip(files, sizes, strict=True):
+            item: dict[str, Any] = {
+                "path": str(path),
+                "rse": rse,
+                "did_scope": scope,
+                "did_name": path.name,
+                "register_after_upload": True,
+                "lifetime": lifetime,
+            }
+            if dataset:
+                item.update(dataset_scope=dataset[0], dataset_name=dataset[1])
+
+            def upload(client: Client, item: dict[str, Any] = item) -> None:
+                refuse_other_content(client, scope, Path(item["path"]))
+                uploader = UploadClient(client, logger=rucio_log, tracing=False)  # type: ignore[arg-type]
+                uploader.upload([item])
+
+            await self.session.call(upload, timeout=self.session.timeout + size / MIN_RATE)
+            if dataset and not dataset_exists:
+                lifetime, dataset_exists = None, True  # the new dataset's rule carries the lifetime
+            done += size
+            task.report(done)
+        return {
+            "rse": rse,
+            "files": len(files),
+            "bytes": total,
+            "dataset": f"{dataset[0]}:{dataset[1]}" if dataset else None,
+            "dids": [f"{scope}:{path.name}" for path in files[:MAX_LISTED]],
+        }
