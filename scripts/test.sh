@@ -19,10 +19,10 @@ run "lint: eslint + prettier" jlpm lint:check
 run "pytest: unit, integration, packaging" python -m pytest tests -ra
 run "jest" jlpm test
 ui_tests() {
-  # The UI tests sign in with the dev stack's IAM, run a workflow on its REANA and publish
-  # to its Zenodo; stop after only the services that were started here.
+  # The UI tests sign in with the dev stack's IAM, use its Rucio, run a workflow on its
+  # REANA and publish to its Zenodo; stop after only the services that were started here.
   local started=() service
-  for service in iam reana zenodo; do
+  for service in iam rucio reana zenodo; do
     devstack/devstack status "$service" >/dev/null || { devstack/devstack up "$service" && started+=("$service"); }
   done
   (cd ui-tests && jlpm playwright test)

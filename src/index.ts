@@ -3,7 +3,11 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { commonPlugin } from './common/plugin';
 import { reanaCommandsPlugin } from './reana/commands';
 import { reanaPlugin } from './reana/plugin';
-import { rucioPlugin } from './rucio/plugin';
+import {
+  rucioNotebookPlugin,
+  rucioPlugin,
+  rucioUploadPlugin
+} from './rucio/plugin';
 import { zenodoCommandsPlugin, zenodoPlugin } from './zenodo/plugin';
 
 export { AuthModel, IAuthStatus, IServiceConnection } from './common/auth';
@@ -14,6 +18,8 @@ export { ITaskInfo, TaskModel } from './common/tasks';
 const plugins: JupyterFrontEndPlugin<unknown>[] = [
   commonPlugin,
   rucioPlugin,
+  rucioNotebookPlugin,
+  rucioUploadPlugin,
   reanaPlugin,
   reanaCommandsPlugin,
   zenodoPlugin,

@@ -1,3 +1,4 @@
 import './base.css';
 import './reana.css';
 import './zenodo.css';
+import './rucio.css';

@@ -1,7 +1,8 @@
 """JupyterLab as the UI tests see it: Galata's test settings plus VRE configuration.
 
-The dev stack's IAM must be running (scripts/test.sh starts it): the server
-logs in as its demo user, as a hub does, so the panels show a real identity.
+The dev stack's IAM and Rucio must be running (scripts/test.sh starts them): the
+server logs in as its demo user, as a hub does, so the panels show a real
+identity, and the `devstack` Rucio instance is the dev stack's real Rucio.
 """
 
 import json
@@ -58,3 +59,23 @@ c.IAMTokens.client_id = iam["client_id"]
 c.IAMTokens.client_secret = iam["client_secret"]
 c.IAMTokens.refresh_token_env = "VRE_UI_TEST_REFRESH_TOKEN"
 os.environ["VRE_UI_TEST_REFRESH_TOKEN"] = iam_login(iam)["refresh_token"]
+
+# The dev stack's real Rucio, wired as the demo wires it: IAM tokens exchanged for Rucio's audience.
+rucio = json.loads(stack_file.read_text()).get("rucio")
+if rucio is None:
+    raise SystemExit("UI tests need the dev stack's Rucio: run `devstack/devstack up rucio` first.")
+c.RucioExtension.instances.append(
+    {
+        "name": "devstack",
+        "display_name": "Dev stack Rucio",
+        "rucio_base_url": rucio["rucio_host"],
+        "rucio_auth_url": rucio["auth_host"],
+        "auth_type": "oidc",
+        "destination_rse": rucio["mounted_rse"],
+        "rse_mount_path": rucio["mount_path"],
+        "path_begins_at": rucio["path_begins_at"],
+        "replication_rule_lifetime_days": 1,
+    }
+)
+if oidc := rucio.get("oidc"):
+    c.IAMTokens.exchange = {"rucio": {"audience": oidc["audience"], "scope": oidc["scope"]}}

@@ -1,9 +1,27 @@
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
+import { INotebookTracker } from '@jupyterlab/notebook';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
+import React from 'react';
 
-import { sidebarPanelPlugin } from '../common/panel';
+import { IVREConnection } from '../common/connection';
+import { PALETTE_CATEGORY, sidebarPanelPlugin } from '../common/panel';
+import { asAPIError } from '../common/request';
 import svgstr from '../../style/icons/rucio.svg';
+import { attachmentsStatus } from './AttachmentsStatus';
+import { rucioModelFor } from './model';
+import { NotebookAttachments } from './notebooks';
+import { RucioView } from './RucioView';
+import { askUpload } from './UploadDialog';
 
 export const rucioIcon = new LabIcon({ name: 'jupyterlab-vre:rucio', svgstr });
+
+const PANEL_ID = 'jp-vre-rucio-panel';
 
 export const rucioPlugin = sidebarPanelPlugin({
   service: 'rucio',
@@ -12,5 +30,160 @@ export const rucioPlugin = sidebarPanelPlugin({
     'Find data in Rucio and make it available next to your notebooks.',
   title: trans => trans.__('Rucio'),
   caption: trans =>
-    trans.__('Find data in Rucio and make it available next to your notebooks')
+    trans.__('Find data in Rucio and make it available next to your notebooks'),
+  content: ctx =>
+    React.createElement(RucioView, {
+      model: rucioModelFor(ctx.connection),
+      trans: ctx.trans,
+      app: ctx.app
+    })
 });
+
+export const CommandIDs = {
+  attach: 'jupyterlab-vre:rucio-attach',
+  inject: 'jupyterlab-vre:rucio-inject',
+  upload: 'jupyterlab-vre:rucio-upload'
+};
+
+/**
+ * Notebook attachments: DIDs as kernel variables, injected whenever the
+ * kernel starts or restarts; a toolbar report in each notebook.
+ */
+export const rucioNotebookPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-vre:rucio-notebooks',
+  description: 'Attach Rucio DIDs to notebooks as kernel variables.',
+  autoStart: true,
+  requires: [IVREConnection, INotebookTracker],
+  optional: [ITranslator, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    connection: IVREConnection,
+    tracker: INotebookTracker,
+    translator: ITranslator | null,
+    palette: ICommandPalette | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_vre');
+    const model = rucioModelFor(connection);
+    void model.ready();
+    const notebooks = new NotebookAttachments({ tracker, model, trans });
+    model.setNotebooks(notebooks);
+    const openPanel = () => app.shell.activateById(PANEL_ID);
+    notebooks.added.connect((_, { panel, injector }) => {
+      panel.toolbar.insertAfter(
+        'cellType',
+        'vre-rucio-attachments',
+        attachmentsStatus(injector, trans, openPanel)
+      );
+    });
+
+    const hasNotebook = () => tracker.currentWidget !== null;
+    app.commands.addCommand(CommandIDs.attach, {
+      label: trans.__('Attach a Rucio DID to the notebook…'),
+      isEnabled: hasNotebook,
+      execute: async args => {
+        await model.ready();
+        const did = args.did as string | undefined;
+        const instance =
+          (args.instance as string | undefined) ??
+          model.instance?.name ??
+          model.defaultInstance;
+        if (!did) {
+          openPanel();
+          Notification.info(
+            trans.__(
+              'Search for the DID in the Rucio panel, select it and choose Attach to notebook.'
+            ),
+            { autoClose: 5000 }
+          );
+          return;
+        }
+        if (!instance) {
+          return;
+        }
+        return notebooks.attach(instance, did);
+      }
+    });
+    app.commands.addCommand(CommandIDs.inject, {
+      label: trans.__('Inject the Rucio attachments into the kernel again'),
+      isEnabled: hasNotebook,
+      execute: () => notebooks.current?.inject()
+    });
+    for (const command of [CommandIDs.attach, CommandIDs.inject]) {
+      palette?.addItem({ command, category: trans.__(PALETTE_CATEGORY) });
+    }
+  }
+};
+
+/** "Upload to Rucio…" in the file browser's context menu, as a task. */
+export const rucioUploadPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-vre:rucio-upload',
+  description: 'Upload files and folders of the workspace to Rucio.',
+  autoStart: true,
+  requires: [IVREConnection, IFileBrowserFactory],
+  optional: [ITranslator, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    connection: IVREConnection,
+    browsers: IFileBrowserFactory,
+    translator: ITranslator | null,
+    palette: ICommandPalette | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_vre');
+    const model = rucioModelFor(connection);
+    const selected = () => {
+      const browser = browsers.tracker.currentWidget;
+      const item = browser?.selectedItems().next();
+      return item && !item.done ? item.value.path : null;
+    };
+    app.commands.addCommand(CommandIDs.upload, {
+      label: trans.__('Upload to Rucio…'),
+      caption: trans.__('Upload the selected file or folder to Rucio'),
+      isEnabled: () => selected() !== null,
+      execute: async args => {
+        const path = (args.path as string | undefined) ?? selected();
+        if (!path) {
+          return;
+        }
+        await model.ready();
+        const request = await askUpload({
+          path,
+          instances: [...model.instances],
+          defaultInstance: model.instance?.name ?? model.defaultInstance,
+          service: model.service,
+          trans
+        });
+        if (!request) {
+          return;
+        }
+        const { instance, ...body } = request;
+        try {
+          const task = await model.service.upload(instance, body);
+          Notification.info(trans.__('Uploading %1 to Rucio…', path), {
+            autoClose: 3000
+          });
+          void connection.tasks.watch(task.id).catch(() => undefined);
+          app.shell.activateById(PANEL_ID);
+        } catch (error) {
+          Notification.error(
+            trans.__('Upload to Rucio failed: %1', asAPIError(error).message),
+            { autoClose: false }
+          );
+        }
+      }
+    });
+    app.contextMenu.addItem({
+      command: CommandIDs.upload,
+      selector: '.jp-DirListing-item[data-isdir="false"]',
+      rank: 10
+    });
+    app.contextMenu.addItem({
+      command: CommandIDs.upload,
+      selector: '.jp-DirListing-item[data-isdir="true"]',
+      rank: 10
+    });
+    palette?.addItem({
+      command: CommandIDs.upload,
+      category: trans.__(PALETTE_CATEGORY)
+    });
+  }
+};

@@ -8,7 +8,11 @@ const PANELS = [
   {
     id: 'jp-vre-rucio-panel',
     title: 'Rucio',
-    facts: ['Configured', 'escape, cms', '2 Rucio instance(s) configured.']
+    facts: [
+      'Configured',
+      'escape, cms, devstack',
+      '3 Rucio instance(s) configured.'
+    ]
   },
   {
     id: 'jp-vre-reana-panel',

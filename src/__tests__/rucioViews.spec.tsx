@@ -1,0 +1,269 @@
+import { Kernel } from '@jupyterlab/services';
+import { nullTranslator } from '@jupyterlab/translation';
+import { Signal } from '@lumino/signaling';
+import { act, fireEvent, render, screen } from '@testing-library/react';
+import React from 'react';
+
+import { IMetadataHolder } from '../rucio/attachments';
+import { AttachmentInjector, INotebookHandle } from '../rucio/injector';
+import { underRoot } from '../rucio/RucioView';
+import {
+  IAttachment,
+  IResolvedAttachment,
+  RucioService
+} from '../rucio/service';
+import { uploadRequest } from '../rucio/UploadDialog';
+import { VirtualList } from '../rucio/VirtualList';
+
+const trans = nullTranslator.load('jupyterlab_vre');
+
+describe('VirtualList', () => {
+  const items = Array.from({ length: 100_000 }, (_, i) => `row ${i}`);
+
+  function renderList(active = -1) {
+    const rendered: string[][] = [];
+    const view = render(
+      <VirtualList
+        id="list"
+        label="DIDs"
+        items={items}
+        rowHeight={20}
+        overscan={5}
+        active={active}
+        itemKey={item => item}
+        renderItem={item => <span>{item}</span>}
+        onRendered={shown => rendered.push([...shown])}
+      />
+    );
+    return { view, rendered };
+  }
+
+  it('renders only the rows in view of a 100,000-row list', () => {
+    const { view, rendered } = renderList();
+    const rows = view.container.querySelectorAll('[role="treeitem"]');
+    // 400 px (before it is measured) / 20 px + 5 below.
+    expect(rows.length).toBe(25);
+    expect(rendered[rendered.length - 1][0]).toBe('row 0');
+    const inner = view.container.querySelector(
+      '.jp-vre-VirtualList-inner'
+    ) as HTMLElement;
+    expect(inner.style.height).toBe(`${100_000 * 20}px`);
+  });
+
+  it('renders the rows scrolled to, absolutely placed', () => {
+    const { view } = renderList();
+    const outer = view.container.querySelector('[role="tree"]')!;
+    act(() => {
+      outer.scrollTop = 20 * 50_000;
+      fireEvent.scroll(outer);
+    });
+    const rows = Array.from(
+      view.container.querySelectorAll('[role="treeitem"]')
+    );
+    expect(rows[0].textContent).toBe('row 49995');
+    expect((rows[5] as HTMLElement).style.top).toBe(`${50_000 * 20}px`);
+    expect(rows.length).toBeLessThan(40);
+    expect(screen.queryByText('row 0')).toBeNull();
+  });
+
+  it('marks the active row for assistive technology', () => {
+    const { view } = renderList(3);
+    const tree = view.container.querySelector('[role="tree"]')!;
+    expect(tree.getAttribute('aria-activedescendant')).toBe('list-3');
+    expect(
+      view.container.querySelector('#list-3')!.getAttribute('aria-selected')
+    ).toBe('true');
+  });
+});
+
+describe('underRoot', () => {
+  it('gives the path under the Jupyter root, or null outside it', () => {
+    expect(underRoot('/home/u/data/a.root', '/home/u')).toBe('data/a.root');
+    expect(underRoot('/eos/a.root', '/home/u')).toBeNull();
+    expect(underRoot('/home/uother/a.root', '/home/u')).toBeNull();
+    expect(underRoot('/home/u/../x', '/home/u')).toBeNull();
+  });
+});
+
+describe('uploadRequest', () => {
+  const form = {
+    instance: 'vre',
+    rse: 'SCRATCH',
+    scope: 'user.jdoe',
+    dataset: '',
+    lifetime: ''
+  };
+  it('sends only what was given', () => {
+    expect(uploadRequest(form, 'out/a.csv')).toEqual({
+      request: { path: 'out/a.csv', rse: 'SCRATCH', scope: 'user.jdoe' }
+    });
+    expect(
+      uploadRequest(
+        { ...form, dataset: 'user.jdoe:results', lifetime: '7' },
+        'out'
+      )
+    ).toEqual({
+      request: {
+        path: 'out',
+        rse: 'SCRATCH',
+        scope: 'user.jdoe',
+        dataset: 'user.jdoe:results',
+        lifetime_days: 7
+      }
+    });
+  });
+  it('explains what is wrong', () => {
+    expect(uploadRequest({ ...form, rse: '' }, 'a')).toEqual({
+      problem: 'Choose the RSE to upload to.'
+    });
+    expect(uploadRequest({ ...form, dataset: 'nocolon' }, 'a')).toHaveProperty(
+      'problem'
+    );
+    expect(uploadRequest({ ...form, lifetime: '1.5' }, 'a')).toHaveProperty(
+      'problem'
+    );
+  });
+});
+
+/** A kernel that records what it is asked to run. */
+class FakeKernel {
+  executed: { code: string; silent: boolean; store_history: boolean }[] = [];
+  language = 'python';
+  get info() {
+    return Promise.resolve({ language_info: { name: this.language } });
+  }
+  requestExecute(content: {
+    code: string;
+    silent: boolean;
+    store_history: boolean;
+  }) {
+    this.executed.push(content);
+    return { done: Promise.resolve({ content: { status: 'ok' } }) };
+  }
+}
+
+class FakeNotebook implements INotebookHandle {
+  data: Record<string, unknown> = {};
+  kernelObject: FakeKernel | null = new FakeKernel();
+  statusChanged = new Signal<unknown, Kernel.Status>(this);
+  kernelChanged = new Signal<unknown, unknown>(this);
+  metadataChanged = new Signal<unknown, unknown>(this);
+  get metadata(): IMetadataHolder {
+    return {
+      getMetadata: key => this.data[key],
+      setMetadata: (key, value) => {
+        this.data[key] = value;
+        this.metadataChanged.emit(null);
+      },
+      deleteMetadata: key => {
+        delete this.data[key];
+      }
+    };
+  }
+  kernel() {
+    return this.kernelObject as unknown as Kernel.IKernelConnection;
+  }
+}
+
+describe('AttachmentInjector', () => {
+  let available: Set<string>;
+  let notebook: FakeNotebook;
+  let injector: AttachmentInjector;
+  const service = {
+    resolve: async (attachments: IAttachment[]) =>
+      attachments.map((a): IResolvedAttachment => ({
+        ...a,
+        value: available.has(a.did) ? [`/mnt/${a.did}/1`] : null,
+        error: available.has(a.did)
+          ? null
+          : { error: 'not_available', message: `${a.did} is not available` }
+      }))
+  } as unknown as RucioService;
+
+  async function settled() {
+    for (let i = 0; i < 10; i++) {
+      await Promise.resolve();
+    }
+  }
+
+  beforeEach(() => {
+    available = new Set(['s:ready']);
+    notebook = new FakeNotebook();
+    injector = new AttachmentInjector({
+      notebook,
+      service,
+      defaultInstance: () => 'vre',
+      trans,
+      retry: { interval: 20, max: 40 }
+    });
+  });
+
+  afterEach(() => injector.dispose());
+
+  it('injects an attachment silently, without history, when it is added', async () => {
+    injector.set({ instance: 'vre', did: 's:ready', variable: 'events' });
+    await settled();
+    expect(notebook.kernelObject!.executed).toEqual([
+      expect.objectContaining({
+        code: 'events = ["/mnt/s:ready/1"]',
+        silent: true,
+        store_history: false
+      })
+    ]);
+    expect(injector.stateOf('events').state).toBe('injected');
+    expect(notebook.data.vre).toEqual({
+      rucio_attachments: [
+        { instance: 'vre', did: 's:ready', variable: 'events' }
+      ]
+    });
+  });
+
+  it('injects again after a restart, in R for an R kernel', async () => {
+    injector.set({ instance: 'vre', did: 's:ready', variable: 'events' });
+    await settled();
+    notebook.kernelObject!.language = 'R';
+    notebook.statusChanged.emit('restarting');
+    expect(injector.stateOf('events').state).toBe('pending');
+    notebook.statusChanged.emit('idle');
+    await settled();
+    expect(notebook.kernelObject!.executed.map(e => e.code)).toEqual([
+      'events = ["/mnt/s:ready/1"]',
+      'events <- c("/mnt/s:ready/1")'
+    ]);
+  });
+
+  it('reports what is not available, and injects it once it is', async () => {
+    injector.set({ instance: 'vre', did: 's:later', variable: 'later' });
+    await settled();
+    expect(injector.stateOf('later')).toEqual({
+      state: 'waiting',
+      message: 's:later is not available'
+    });
+    expect(notebook.kernelObject!.executed).toEqual([]);
+    available.add('s:later');
+    await new Promise<void>(resolve =>
+      injector.changed.connect(() => {
+        if (injector.stateOf('later').state === 'injected') {
+          resolve();
+        }
+      })
+    );
+    expect(notebook.kernelObject!.executed.map(e => e.code)).toEqual([
+      'later = ["/mnt/s:later/1"]'
+    ]);
+  });
+
+  it('says so for a kernel language it cannot write', async () => {
+    notebook.kernelObject!.language = 'scala';
+    injector.set({ instance: 'vre', did: 's:ready', variable: 'events' });
+    await settled();
+    expect(injector.stateOf('events').state).toBe('unsupported');
+    expect(notebook.kernelObject!.executed).toEqual([]);
+  });
+
+  it('removes an attachment from the metadata', async () => {
+    injector.set({ instance: 'vre', did: 's:ready', variable: 'events' });
+    injector.remove('events');
+    expect(injector.attachments).toEqual([]);
+  });
+});

@@ -1,0 +1,243 @@
+import { ServerConnection } from '@jupyterlab/services';
+
+import { requestAPI } from '../common/request';
+import { ITaskInfo } from '../common/tasks';
+
+/** One configured Rucio instance, as `GET rucio/instances` lists it. */
+export interface IInstanceInfo {
+  name: string;
+  display_name: string;
+  mode: 'replica' | 'download';
+  auth: 'oidc' | 'userpass' | 'x509' | 'x509_proxy';
+  site_name: string;
+  webui_url: string;
+  destination_rse: string | null;
+}
+
+export interface IInstanceList {
+  instances: IInstanceInfo[];
+  default_instance: string | null;
+}
+
+export type DIDType = 'CONTAINER' | 'DATASET' | 'FILE';
+
+/** What the search and content listings filter on. */
+export type DIDTypeFilter =
+  'all' | 'container' | 'dataset' | 'file' | 'collection';
+
+export interface IDIDItem {
+  scope: string;
+  name: string;
+  did_type: DIDType;
+  bytes: number | null;
+  /** Files in a dataset or container, when Rucio knows. */
+  length: number | null;
+  adler32?: string | null;
+}
+
+export interface IDIDPage {
+  items: IDIDItem[];
+  /** One use only; null after the last page. */
+  next_cursor: string | null;
+}
+
+export type AvailabilityState = 'available' | 'replicating' | 'not_available';
+
+export interface IAvailability {
+  did: string;
+  state: AvailabilityState;
+  path: string | null;
+}
+
+export interface IAvailabilityList {
+  rse: string;
+  files: IAvailability[];
+}
+
+export interface IRuleInfo {
+  id: string;
+  account: string;
+  rse_expression: string;
+  state: string;
+  expires_at: string | null;
+  locks_ok: number;
+  locks_replicating: number;
+  locks_stuck: number;
+}
+
+export interface IDIDDetails {
+  did: IDIDItem;
+  metadata: Record<string, string | number | boolean | null>;
+}
+
+export interface IRSEInfo {
+  rse: string;
+  rse_type: string;
+  deterministic: boolean;
+}
+
+export interface IAccount {
+  account: string;
+  account_type: string;
+  email: string | null;
+  status: string;
+}
+
+/** A DID attached to a notebook as a kernel variable: only DIDs, never paths. */
+export interface IAttachment {
+  instance: string;
+  did: string;
+  variable: string;
+}
+
+export interface IResolvedAttachment extends IAttachment {
+  /** A file's path, or the paths of a collection's files. */
+  value: string | string[] | null;
+  error: { error: string; message: string } | null;
+}
+
+/** `POST <instance>/upload`'s body. */
+export interface IUploadRequest {
+  /** Relative to the Jupyter root: a file or a folder. */
+  path: string;
+  rse: string;
+  scope: string;
+  /** `scope:name`, created when missing. */
+  dataset?: string;
+  lifetime_days?: number;
+}
+
+/** Most DIDs one availability call may ask about. */
+export const MAX_AVAILABILITY = 100;
+
+export function didOf(item: { scope: string; name: string }): string {
+  return `${item.scope}:${item.name}`;
+}
+
+function query(params: [string, string][]): string {
+  return params
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+}
+
+/** The `/vre/api/rucio/...` endpoints, one typed method each. */
+export class RucioService {
+  constructor(readonly serverSettings: ServerConnection.ISettings) {}
+
+  instances(): Promise<IInstanceList> {
+    return this._get('instances');
+  }
+
+  account(instance: string): Promise<IAccount> {
+    return this._get(`${this._at(instance)}/account`);
+  }
+
+  async scopes(instance: string): Promise<string[]> {
+    const answer = await this._get<{ scopes: string[] }>(
+      `${this._at(instance)}/scopes`
+    );
+    return answer.scopes;
+  }
+
+  async rses(instance: string, expression?: string): Promise<IRSEInfo[]> {
+    const params: [string, string][] = expression
+      ? [['expression', expression]]
+      : [];
+    const answer = await this._get<{ rses: IRSEInfo[] }>(
+      `${this._at(instance)}/rses`,
+      params
+    );
+    return answer.rses;
+  }
+
+  search(
+    instance: string,
+    pattern: string,
+    type: DIDTypeFilter,
+    limit: number,
+    cursor: string | null
+  ): Promise<IDIDPage> {
+    const params: [string, string][] = [
+      ['query', pattern],
+      ['type', type],
+      ['limit', String(limit)]
+    ];
+    if (cursor) {
+      params.push(['cursor', cursor]);
+    }
+    return this._get(`${this._at(instance)}/dids/search`, params);
+  }
+
+  content(
+    instance: string,
+    did: string,
+    limit: number,
+    cursor: string | null
+  ): Promise<IDIDPage> {
+    const params: [string, string][] = [
+      ['did', did],
+      ['limit', String(limit)]
+    ];
+    if (cursor) {
+      params.push(['cursor', cursor]);
+    }
+    return this._get(`${this._at(instance)}/dids/content`, params);
+  }
+
+  async rules(instance: string, did: string): Promise<IRuleInfo[]> {
+    const answer = await this._get<{ rules: IRuleInfo[] }>(
+      `${this._at(instance)}/dids/rules`,
+      [['did', did]]
+    );
+    return answer.rules;
+  }
+
+  details(instance: string, did: string): Promise<IDIDDetails> {
+    return this._get(`${this._at(instance)}/dids/details`, [['did', did]]);
+  }
+
+  /** Each file's state on the mounted RSE; at most `MAX_AVAILABILITY` DIDs. */
+  availability(instance: string, dids: string[]): Promise<IAvailabilityList> {
+    return this._get(
+      `${this._at(instance)}/availability`,
+      dids.map(did => ['did', did] as [string, string])
+    );
+  }
+
+  makeAvailable(instance: string, dids: string[]): Promise<ITaskInfo> {
+    return this._post(`${this._at(instance)}/make-available`, { dids });
+  }
+
+  download(instance: string, dids: string[]): Promise<ITaskInfo> {
+    return this._post(`${this._at(instance)}/download`, { dids });
+  }
+
+  upload(instance: string, request: IUploadRequest): Promise<ITaskInfo> {
+    return this._post(`${this._at(instance)}/upload`, request);
+  }
+
+  async resolve(attachments: IAttachment[]): Promise<IResolvedAttachment[]> {
+    const answer = await this._post<{ attachments: IResolvedAttachment[] }>(
+      'resolve',
+      { attachments }
+    );
+    return answer.attachments;
+  }
+
+  private _at(instance: string): string {
+    return encodeURIComponent(instance);
+  }
+
+  private _get<T>(path: string, params: [string, string][] = []): Promise<T> {
+    const suffix = params.length ? `?${query(params)}` : '';
+    return requestAPI<T>(`rucio/${path}${suffix}`, {}, this.serverSettings);
+  }
+
+  private _post<T>(path: string, body: unknown): Promise<T> {
+    return requestAPI<T>(
+      `rucio/${path}`,
+      { method: 'POST', body: JSON.stringify(body) },
+      this.serverSettings
+    );
+  }
+}
