@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 scripts/bootstrap.sh --tests || exit 1
 export PATH="$PWD/.venv/bin:$PATH"
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export VRE_FIGURES_DIR="$PWD/.test-figures"  # what the suites measure (scripts/figures.py)
+rm -rf "$VRE_FIGURES_DIR"
 
 declare -a results=()
 run() {
@@ -32,6 +34,8 @@ ui_tests() {
 }
 run "UI: Galata in Chromium" ui_tests
 
+printf '\n== figures\n'
+python scripts/figures.py
 printf '\n== summary\n'
 printf '%s\n' "${results[@]}"
 ! printf '%s\n' "${results[@]}" | grep -q '^FAILED'

@@ -1,4 +1,10 @@
+import sys
+from pathlib import Path
+
 import pytest
+
+# Tests record measured figures with `from figures import record` (scripts/figures.py).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
 pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
