@@ -25,7 +25,7 @@ from vre_common.paths import atomic_write, resolve_within
 from vre_common.tasks import Task, TaskRegistry
 
 from .models import Availability, AvailabilityList
-from .session import RucioSession, list_replicas
+from .session import RucioSession, attachment_value, list_replicas
 
 try:  # Debian's python3-gfal2, where the site installed it
     import gfal2
@@ -241,13 +241,6 @@ class Downloads:
                     paths.append(str(target))
                 else:
                     missing += 1
-            if missing or not paths:
-                raise Conflict(
-                    f"{did[0]}:{did[1]} is not downloaded yet"
-                    + (f" ({missing} file(s) missing)" if missing else "")
-                    + ": download it first.",
-                    code="not_available",
-                )
-            return paths[0] if kind == "FILE" else sorted(paths)
+            return attachment_value(did, kind, paths, missing, "download it first")
 
         return await self.session.call(resolve)

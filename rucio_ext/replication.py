@@ -16,11 +16,11 @@ from typing import Any
 from rucio.client import Client
 from rucio.common.exception import DuplicateRule
 
-from vre_common.errors import BackendError, BadRequest, Conflict
+from vre_common.errors import BackendError, BadRequest
 from vre_common.tasks import Task, TaskRegistry
 
 from .models import Availability, AvailabilityList
-from .session import RucioSession, did_dict, list_replicas
+from .session import RucioSession, attachment_value, did_dict, list_replicas
 
 CHUNK = 4 << 20
 MOUNT = "mounted storage"
@@ -146,13 +146,6 @@ class Replication:
                     paths.append(self.instance.local_path(pfns[0]))
                 else:
                     missing += 1
-            if missing or not paths:
-                raise Conflict(
-                    f"{did[0]}:{did[1]} is not available on {rse} yet"
-                    + (f" ({missing} file(s) missing)" if missing else "")
-                    + ": make it available first.",
-                    code="not_available",
-                )
-            return paths[0] if kind == "FILE" else sorted(paths)
+            return attachment_value(did, kind, paths, missing, f"make it available on {rse} first")
 
         return await self.session.call(resolve)
