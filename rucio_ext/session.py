@@ -85,10 +85,22 @@ def attachment_value(
 
 
 class TokenClient(Client):
-    """A rucio-clients `Client` that never authenticates itself: it uses the token it is given."""
+    """A rucio-clients `Client` that never authenticates itself: it uses the token it is given.
 
-    def __init__(self, instance: RucioInstance, token: str, account: str | None, timeout: float) -> None:
+    When Rucio answers 401 (the token expired while a long call ran, or Rucio
+    refused it), `renew()` gives a new one and rucio-clients repeats the request.
+    """
+
+    def __init__(
+        self,
+        instance: RucioInstance,
+        token: str,
+        account: str | None,
+        timeout: float,
+        renew: Callable[[], str],
+    ) -> None:
         self._given_token = token
+        self._renew = renew
         super().__init__(
             rucio_host=instance.rucio_base_url,
             auth_host=instance.auth_url,
@@ -105,8 +117,9 @@ class TokenClient(Client):
         self.auth_token = self._given_token
         self.headers["X-Rucio-Auth-Token"] = self._given_token
 
-    def _BaseClient__get_token(self) -> None:
-        raise rucio_errors.CannotAuthenticate("Rucio refused the token")
+    def _BaseClient__get_token(self) -> None:  # called on a 401; rucio-clients then retries twice at most
+        self.auth_token = self._renew()
+        self.headers["X-Rucio-Auth-Token"] = self.auth_token
 
 
 def map_rucio_error(err: Exception) -> VREError:
@@ -153,10 +166,15 @@ class RucioSession:
         """
         token, account = await self._auth_token()
         timeout = timeout or self.timeout
+        loop = asyncio.get_running_loop()
+
+        def renew() -> str:
+            """A new token, from the worker thread: the token sources live on the event loop."""
+            return asyncio.run_coroutine_threadsafe(self._renewed_token(), loop).result(self.timeout)
 
         def run() -> T:
             try:
-                return fn(TokenClient(self.instance, token, account, timeout))
+                return fn(TokenClient(self.instance, token, account, timeout, renew))
             except VREError:
                 raise
             except Exception as err:
@@ -167,6 +185,14 @@ class RucioSession:
                 raise map_rucio_error(err) from None
 
         return await self.vre.executor.run(BACKEND, timeout, run)
+
+    async def _renewed_token(self) -> str:
+        """A token other than the one Rucio just refused."""
+        if (self.instance.auth_type or "oidc") == "oidc":
+            self.vre.tokens.forget("rucio")
+        else:
+            self._token = None
+        return (await self._auth_token())[0]
 
     async def _auth_token(self) -> tuple[str, str | None]:
         """The Rucio auth token and account to send."""

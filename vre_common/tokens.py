@@ -171,6 +171,13 @@ class TokenManager:
             self._refreshed = _make_token(answer["access_token"], "refresh", answer.get("expires_in"))
             return self._refreshed
 
+    def forget(self, service: str) -> None:
+        """Drop the token cached for `service` (a backend refused it): the next `token_for` makes a new one."""
+        if service in self.settings.exchange:
+            self._exchanged.pop(service, None)
+        else:
+            self._refreshed = None
+
     async def token_for(self, service: str) -> AccessToken:
         """A token made for `service` by token exchange, or the access token when none is configured."""
         wanted = self.settings.exchange.get(service)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 import subprocess
+import time
 from typing import Any
 
 import pytest
@@ -63,6 +64,23 @@ async def test_iam_user_is_their_rucio_account(jp_fetch):
     account = await get(jp_fetch, "iam", "account")
     assert account["account"] == "jdoe"
     assert account["status"] == "ACTIVE"
+
+
+async def test_a_token_rucio_refuses_is_renewed_and_the_call_repeated(jp_fetch, jp_serverapp):
+    """As when a token expires during a long call: Rucio answers 401, a new token is made, the call succeeds."""
+    from vre_common.credentials import Secret
+    from vre_common.tokens import AccessToken
+
+    tokens = jp_serverapp.web_app.settings["vre_context"].tokens
+    await get(jp_fetch, "iam", "account")
+    exchanged = tokens.exchange_count
+    # A token our clock still trusts but Rucio refuses (a stale or revoked one looks the same).
+    tokens._exchanged["rucio"] = AccessToken(
+        Secret("refused.by.rucio"), "exchange:rucio", time.time() + 3600, {"preferred_username": "jdoe"}
+    )
+    account = await get(jp_fetch, "iam", "account")
+    assert account["account"] == "jdoe"
+    assert tokens.exchange_count == exchanged + 1
 
 
 async def test_scopes_and_rses_come_from_rucio(jp_fetch, stack):
