@@ -32,9 +32,9 @@ def fault_proxy() -> Iterator[Callable[[str], FaultProxy]]:
     """`fault_proxy(url)`: a proxy in front of the service at `url`, closed after the test."""
     made: list[FaultProxy] = []
 
-    def make(url: str) -> FaultProxy:
+    def make(url: str, rewrite_links: bool = False) -> FaultProxy:
         parsed = urlparse(url)
-        proxy = FaultProxy(parsed.hostname or "127.0.0.1", parsed.port or 80)
+        proxy = FaultProxy(parsed.hostname or "127.0.0.1", parsed.port or 80, rewrite_links)
         made.append(proxy)
         return proxy
 

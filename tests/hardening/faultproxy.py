@@ -16,7 +16,10 @@ here never pipeline), and a rule decides what happens to it:
 - `drop`     like `hold`, but close the connection at that point.
 
 Only requests whose `"METHOD /path"` matches `match` (a regex) get the fault;
-the others pass. Changing the mode cuts the open connections, so clients with
+the others pass. With `rewrite_links`, the proxy listens on a port with as many digits as the
+backend's and replaces the backend's address in answers with its own, byte for byte (so lengths hold):
+links the backend hands out (Zenodo's bucket URLs, IAM's token endpoint) lead through the proxy too.
+Changing the mode cuts the open connections, so clients with
 pooled connections meet the new mode on their next request. `held` counts the
 requests currently hanging or held, so tests wait for a state, never for time.
 """
@@ -24,12 +27,28 @@ requests currently hanging or held, so tests wait for a state, never for time.
 from __future__ import annotations
 
 import asyncio
+import random
 import re
+import socket
 import threading
 import time
 from dataclasses import dataclass
 
 REQUEST_LINE = re.compile(rb"^([A-Z]+) (\S+) HTTP/1\.[01]\r\n")
+
+
+def same_width_port(port: int) -> int:
+    """A free local port with as many digits as `port`."""
+    width = len(str(port))
+    low, high = 10 ** (width - 1), 10**width - 1
+    for candidate in random.sample(range(max(low, 1024), min(high, 65535) + 1), 200):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", candidate))
+                return candidate
+            except OSError:
+                continue
+    raise RuntimeError(f"no free {width}-digit port")
 
 
 @dataclass
@@ -45,10 +64,15 @@ class Rule:
 
 
 class FaultProxy:
-    def __init__(self, upstream_host: str, upstream_port: int) -> None:
+    def __init__(self, upstream_host: str, upstream_port: int, rewrite_links: bool = False) -> None:
         self.upstream = (upstream_host, upstream_port)
         self.rule = Rule()
-        self.port = 0
+        self.port = same_width_port(upstream_port) if rewrite_links else 0
+        self._rewrite = (
+            (f"{upstream_host}:{upstream_port}".encode(), f"127.0.0.1:{self.port}".encode())
+            if rewrite_links
+            else None
+        )
         self.requests: list[str] = []  # every request line seen, in order
         self._held = 0
         self._cond = threading.Condition()
@@ -228,6 +252,8 @@ class FaultProxy:
                                 await self._release.wait()
                             finally:
                                 self._count(-1)
+                if chunk and self._rewrite:
+                    chunk = chunk.replace(*self._rewrite)
                 if chunk:
                     writer.write(chunk)
                 await writer.drain()
