@@ -11,6 +11,7 @@ here never pipeline), and a rule decides what happens to it:
 - `hang`     read the request, never answer (until the mode changes);
 - `status`   answer with an HTTP status (500, 429, ...) and close;
 - `delay`    wait `delay` seconds, then forward (a slow backend that does answer);
+- `wait`     hold the request until `release()`, then forward it (a slow backend, on cue);
 - `hold`     forward, relay the response head and `after_bytes` bytes of its body,
              then hold the rest until `release()` (or cut it with `cut()`/`down()`);
 - `drop`     like `hold`, but close the connection at that point.
@@ -199,6 +200,12 @@ class FaultProxy:
                         )
                         await writer.drain()
                         return
+                    if rule.mode == "wait":
+                        self._count(1)
+                        try:
+                            await self._release.wait()
+                        finally:
+                            self._count(-1)
                     if rule.mode == "delay":
                         self._count(1)
                         try:
