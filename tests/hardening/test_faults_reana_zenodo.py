@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import uuid
 from pathlib import Path
 from typing import Any
@@ -208,3 +209,46 @@ async def test_iam_issuer_down_at_refresh_time(jp_fetch, iam_proxy):
     code, account = await call(jp_fetch, "rucio", "vre", "account")
     assert code == 200 and account
     assert any("/token" in r for r in iam_proxy.requests), "the refresh went through the issuer's proxy"
+
+
+@pytest.fixture
+def small_disk(jp_root_dir: Path):
+    """A workspace folder on a 1 MiB tmpfs (the tests run as root), unmounted afterwards."""
+    folder = jp_root_dir / "reuse"
+    folder.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "vre-test-full", str(folder)], check=True)
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+async def test_disk_full_during_a_zenodo_fetch_fails_cleanly(jp_fetch, stack, jp_root_dir, small_disk):
+    await sign_in(jp_fetch, "zenodo", "custom", stack["zenodo"]["token"])
+    metadata = {
+        "title": "disk full",
+        "upload_type": "dataset",
+        "description": "d",
+        "creators": [{"name": "Doe, Jane"}],
+        "license": "cc-by-4.0",
+    }
+    _, deposition = await call(jp_fetch, "zenodo", "depositions", method="POST", body={"metadata": metadata})
+    data = os.urandom(3 << 20)
+    (jp_root_dir / "big.bin").write_bytes(data)
+    ident = str(deposition["id"])
+    _, started = await call(
+        jp_fetch, "zenodo", "depositions", ident, "upload", method="POST", body={"paths": ["big.bin"]}
+    )
+    assert (await wait_for_task(jp_fetch, started["id"]))["state"] == "succeeded"
+    await call(jp_fetch, "zenodo", "depositions", ident, "publish", method="POST", body={})
+
+    body = {"folder": "reuse"}
+    _, started = await call(jp_fetch, "zenodo", "records", ident, "fetch", method="POST", body=body)
+    failed = await wait_for_task(jp_fetch, started["id"])
+    assert failed["state"] == "failed"
+    assert failed["error"]["error"] == "disk_full", failed["error"]
+    assert list(small_disk.iterdir()) == []  # no partial file
+
+    body = {"folder": "elsewhere"}
+    _, started = await call(jp_fetch, "zenodo", "records", ident, "fetch", method="POST", body=body)
+    done = await wait_for_task(jp_fetch, started["id"])
+    assert done["state"] == "succeeded", done["error"]
+    assert (jp_root_dir / "elsewhere" / "big.bin").read_bytes() == data
