@@ -16,11 +16,12 @@ from typing import Any
 import httpx
 import pytest
 from figures import record
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 SLOW_REANA = 30
 SLOW_ZENODO = 10
 LIGHT_REQUESTS = 600
-LIGHT_CONCURRENCY = 8
+LIGHT_CONCURRENCY = 20
 LIGHT = (("auth", "status"), ("rucio", "status"), ("reana", "status"), ("tasks",))
 
 
@@ -54,21 +55,28 @@ async def test_light_requests_stay_fast_while_slow_backend_calls_are_in_flight(
     for service, instance in (("reana", "default"), ("zenodo", "custom")):
         body = json.dumps({"fields": {"token": stack[service]["token"]}})
         await jp_fetch("vre", "api", "credentials", service, instance, method="PUT", body=body)
-    light = httpx.AsyncClient(
-        base_url=f"http://127.0.0.1:{jp_http_port}{jp_base_url}vre/api/",
-        headers=jp_auth_header,
-        limits=httpx.Limits(max_connections=LIGHT_CONCURRENCY, max_keepalive_connections=LIGHT_CONCURRENCY),
-    )
+    # Tornado's client for the light requests: httpx in the same event loop as the server adds a
+    # client-side tail of its own (p99 ~0.7 s at 20 at a time even with idle backends, measured).
+    light_client = AsyncHTTPClient(force_instance=True, max_clients=LIGHT_CONCURRENCY)
+    light_base = f"http://127.0.0.1:{jp_http_port}{jp_base_url}vre/api/"
+
+    async def light_get(path: str) -> tuple[int, str]:
+        try:
+            answer = await light_client.fetch(light_base + path, headers=jp_auth_header, request_timeout=10)
+        except HTTPClientError as err:
+            return err.code, err.response.body.decode() if err.response else ""
+        return answer.code, answer.body.decode()
+
     # Open the light clients' connections first: the figure is about serving, not connecting.
-    await asyncio.gather(*(light.get("auth/status") for _ in range(LIGHT_CONCURRENCY)))
+    await asyncio.gather(*(light_get("auth/status") for _ in range(LIGHT_CONCURRENCY)))
     # The same light load with nothing slow in flight: the baseline the figures compare with.
     baseline: list[float] = []
 
     async def baseline_worker() -> None:
         for index in range(LIGHT_REQUESTS // LIGHT_CONCURRENCY):
             start = time.perf_counter()
-            answer = await light.get("/".join(LIGHT[index % len(LIGHT)]), timeout=10)
-            assert answer.status_code == 200
+            code, _ = await light_get("/".join(LIGHT[index % len(LIGHT)]))
+            assert code == 200
             baseline.append((time.perf_counter() - start) * 1000)
 
     await asyncio.gather(*(baseline_worker() for _ in range(LIGHT_CONCURRENCY)))
@@ -99,13 +107,10 @@ async def test_light_requests_stay_fast_while_slow_backend_calls_are_in_flight(
             index = queue.pop()
             parts = LIGHT[index % len(LIGHT)]
             start = time.perf_counter()
-            try:
-                answer = await light.get("/".join(parts), timeout=10)
-                if answer.status_code != 200:
-                    errors.append(f"{'/'.join(parts)}: {answer.status_code}")
-                leakcheck.check(answer.text, "/".join(parts))
-            except httpx.HTTPError as err:
-                errors.append(f"{'/'.join(parts)}: {type(err).__name__}")
+            code, text = await light_get("/".join(parts))  # a timeout is code 599
+            if code != 200:
+                errors.append(f"{'/'.join(parts)}: {code}")
+            leakcheck.check(text, "/".join(parts))
             latencies.append((time.perf_counter() - start) * 1000)
 
     await asyncio.gather(*(worker() for _ in range(LIGHT_CONCURRENCY)))
@@ -115,7 +120,7 @@ async def test_light_requests_stay_fast_while_slow_backend_calls_are_in_flight(
     zenodo.release()
     answers = await asyncio.gather(*slow, return_exceptions=True)
     await server.aclose()
-    await light.aclose()
+    light_client.close()
     slow_failed = [a for a in answers if isinstance(a, BaseException) or a.status_code != 200]
 
     p50, p99 = percentiles(latencies)
@@ -130,9 +135,8 @@ async def test_light_requests_stay_fast_while_slow_backend_calls_are_in_flight(
     assert errors == []
     assert slow_failed == []
     assert len(latencies) == LIGHT_REQUESTS
-    # Client and server share one process and loop here, so the tail is the test's own scheduling
-    # (the idle baseline shows the same); what must hold is that no light request waits on a slow call.
-    assert p99 < 5000, f"p99 {p99:.0f} ms (idle: {base99:.0f} ms)"
+    # No light request waits on a slow call: the tail stays near the idle one (generous, for a busy CI).
+    assert p99 < max(10 * base99, 1000), f"p99 {p99:.0f} ms (idle: {base99:.0f} ms)"
 
 
 def percentiles(values: list[float]) -> tuple[float, float]:
