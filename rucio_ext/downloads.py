@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlparse
 import requests
 from rucio.client import Client
 
-from vre_common.errors import BackendError, BadRequest, Conflict
+from vre_common.errors import BackendError, BadRequest, Conflict, no_space_left
 from vre_common.paths import atomic_write, resolve_within
 from vre_common.tasks import Task, TaskRegistry
 
@@ -209,6 +209,10 @@ class Downloads:
                 problems.append(str(err))
             except Stopped:
                 return
+            except OSError as err:
+                if full := no_space_left(err, "the download folder"):
+                    raise full from None
+                raise
         raise BackendError(STORAGE, f"{file.did} could not be downloaded: {'; '.join(problems)[:400]}.")
 
     def availability(self, dids: list[tuple[str, str]]) -> AvailabilityList:

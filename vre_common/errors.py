@@ -66,3 +66,21 @@ class BackendError(VREError):
 class BackendTimeout(BackendError):
     status = 504
     code = "backend_timeout"
+
+
+class StorageFull(VREError):
+    """The disk (or quota) under a download target is full; the partial file was removed."""
+
+    status = 507
+    code = "disk_full"
+
+
+def no_space_left(err: OSError, where: str) -> StorageFull | None:
+    """A `StorageFull` for an out-of-space/quota `OSError`, else None."""
+    import errno
+
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return StorageFull(
+            f"No space left in {where}: free some space (or ask for more quota) and try again."
+        )
+    return None

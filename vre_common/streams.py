@@ -15,6 +15,8 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable
 from pathlib import Path
 from typing import BinaryIO
 
+from .errors import no_space_left
+
 CHUNK = 1 << 20
 
 BytesDone = Callable[[int], None]
@@ -41,9 +43,13 @@ async def save_stream(chunks: AsyncIterable[bytes], target: Path, on_bytes: Byte
                 on_bytes(written)
         await asyncio.to_thread(_flush_and_close, handle)
         await asyncio.to_thread(tmp.replace, target)
-    except BaseException:
+    except BaseException as err:
         handle.close()
         tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError) and (
+            full := no_space_left(err, str(target.parent.name or target.parent))
+        ):
+            raise full from None
         raise
     return written
 

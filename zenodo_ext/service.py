@@ -463,9 +463,9 @@ class ZenodoService:
 
     async def fetch(self, record_id: int, folder: str, overwrite: bool) -> TaskInfo:
         """Download a record's files into a workspace folder, as a task; no partial files."""
+        target_dir = resolve_within(self.root, folder)  # a bad folder is refused before asking Zenodo
         eossr = self.session.eossr
         raw = await self.session.call(lambda api, t: eossr.get_record(record_id).data, authenticated=False)
-        target_dir = resolve_within(self.root, folder)
         if target_dir.exists() and not target_dir.is_dir():
             raise BadRequest(f"{folder} is a file, not a folder.", code="not_a_folder")
         plan: list[tuple[str, Path, int | None]] = []

@@ -59,10 +59,11 @@ def iam_tokens_config(devstack_up: Callable[..., dict], monkeypatch: pytest.Monk
     stack = devstack_up("iam", "rucio")
     iam, rucio = stack["iam"], stack["rucio"]
     monkeypatch.setenv("VRE_IAM_REFRESH_TOKEN", iam_login(iam)["refresh_token"])
+    # The secret goes by environment, not config: jupyter_server logs its whole config at DEBUG.
+    monkeypatch.setenv("VRE_IAM_CLIENT_SECRET", iam["client_secret"])
     return {
         "issuer": iam["issuer"],
         "client_id": iam["client_id"],
-        "client_secret": iam["client_secret"],
         "access_token_env": "VRE_TEST_UNSET_TOKEN",
         "exchange": {"rucio": {"audience": rucio["oidc"]["audience"], "scope": rucio["oidc"]["scope"]}},
     }

@@ -359,10 +359,10 @@ def with_iam(jp_server_config, devstack_up, monkeypatch):
 
     iam = devstack_up("iam")["iam"]
     monkeypatch.setenv("VRE_TEST_REANA_REFRESH", iam_login(iam)["refresh_token"])
+    monkeypatch.setenv("VRE_IAM_CLIENT_SECRET", iam["client_secret"])  # not config: logged at DEBUG
     jp_server_config["IAMTokens"] = {
         "issuer": iam["issuer"],
         "client_id": iam["client_id"],
-        "client_secret": iam["client_secret"],
         "access_token_env": "VRE_TEST_UNSET_TOKEN",
         "refresh_token_env": "VRE_TEST_REANA_REFRESH",
     }

@@ -1,0 +1,67 @@
+"""Shared by the hardening tests: fault proxies in front of dev-stack services, and the fault tally."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+
+import importlib.util
+
+from faultproxy import FaultProxy
+
+# The integration tests' dev-stack fixtures (devstack_up, iam_tokens_config, upload_dataset), shared here.
+_spec = importlib.util.spec_from_file_location(
+    "integration_fixtures", Path(__file__).resolve().parents[1] / "integration" / "conftest.py"
+)
+_integration = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_integration)
+devstack_up = _integration.devstack_up
+iam_tokens_config = _integration.iam_tokens_config
+upload_dataset = _integration.upload_dataset
+
+
+@pytest.fixture
+def fault_proxy() -> Iterator[Callable[[str], FaultProxy]]:
+    """`fault_proxy(url)`: a proxy in front of the service at `url`, closed after the test."""
+    made: list[FaultProxy] = []
+
+    def make(url: str, rewrite_links: bool = False) -> FaultProxy:
+        parsed = urlparse(url)
+        proxy = FaultProxy(parsed.hostname or "127.0.0.1", parsed.port or 80, rewrite_links)
+        made.append(proxy)
+        return proxy
+
+    yield make
+    for proxy in made:
+        proxy.close()
+
+
+_tally = {"tried": 0, "survived": 0}
+
+
+@pytest.fixture
+def fault_case(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Count a fault case as tried, and as survived when its test passed; figures in suite "faults"."""
+    from figures import record
+
+    _tally["tried"] += 1
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.passed:
+        _tally["survived"] += 1
+    record("faults", "faults tried", _tally["tried"])
+    record("faults", "faults survived", _tally["survived"])
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
