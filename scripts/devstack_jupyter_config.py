@@ -46,7 +46,8 @@ def config_lines(stack: dict) -> list[str]:
         lines += [
             f"c.IAMTokens.issuer = {iam['issuer']!r}",
             f"c.IAMTokens.client_id = {iam['client_id']!r}",
-            f"c.IAMTokens.client_secret = {iam['client_secret']!r}",
+            # Secrets by environment: jupyter_server logs its whole config at DEBUG.
+            f"os.environ['VRE_IAM_CLIENT_SECRET'] = {iam['client_secret']!r}",
             f"os.environ['VRE_IAM_REFRESH_TOKEN'] = {iam_login(iam)['refresh_token']!r}",
         ]
     if rucio := stack.get("rucio"):

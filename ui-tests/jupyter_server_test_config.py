@@ -56,7 +56,7 @@ c.ZenodoExtension.api_url = zenodo["api_url"]
 c.IAMTokens.access_token_env = "VRE_UI_TEST_UNSET"
 c.IAMTokens.issuer = iam["issuer"]
 c.IAMTokens.client_id = iam["client_id"]
-c.IAMTokens.client_secret = iam["client_secret"]
+os.environ["VRE_IAM_CLIENT_SECRET"] = iam["client_secret"]  # by environment: --debug logs the config
 c.IAMTokens.refresh_token_env = "VRE_UI_TEST_REFRESH_TOKEN"
 os.environ["VRE_UI_TEST_REFRESH_TOKEN"] = iam_login(iam)["refresh_token"]
 
