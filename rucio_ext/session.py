@@ -80,7 +80,7 @@ def attachment_value(
     """
     if missing or not paths:
         counted = f" ({missing} file(s) missing)" if missing else ""
-        raise Conflict(f"{did[0]}:{did[1]} is not there yet{counted}: {how}.", code="not_available")
+        raise Conflict(f"{did[0]}:{did[1]} is not available yet{counted}: {how}.", code="not_available")
     return paths[0] if kind == "FILE" else sorted(paths)
 
 
