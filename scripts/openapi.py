@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -400,6 +400,14 @@ OPERATIONS = [
 ]
 
 
+class ContractSchema(GenerateJsonSchema):
+    """JSON schemas as the handlers use the models: a response always carries every field
+    (`model_dump_json()` writes defaults too), so in responses every field is required."""
+
+    def field_is_required(self, field: Any, total: bool) -> bool:
+        return self.mode == "serialization" or super().field_is_required(field, total)
+
+
 def tag_of(path: str) -> str:
     part = path.split("/")[3]
     return part if part in ("rucio", "reana", "zenodo") else "common"
@@ -413,16 +421,24 @@ def schemas() -> tuple[dict[str, Any], dict[tuple[type[BaseModel], str], str]]:
         if op.body:
             used.append((op.body, "validation"))
     used = list(dict.fromkeys(used))
-    refs, top = models_json_schema(used, ref_template=REF)
+    refs, top = models_json_schema(used, ref_template=REF, schema_generator=ContractSchema)
     defs: dict[str, Any] = top["$defs"]
-    # pydantic names clashing models by their module path: give them short, service-prefixed names.
+    # pydantic names clashing models by their module path: give them short, service-prefixed names;
+    # a model that differs as input and as output is "<Name>Input" and "<Name>".
     renames = {}
     for (model, _mode), ref in refs.items():
         old = ref["$ref"].rsplit("/", 1)[1]
         if model in SCHEMA_NAMES:
             renames[old] = SCHEMA_NAMES[model] + (old[len(old.split("-")[0]) :] if "-" in old else "")
-    defs = {renames.get(name, name): _rename(schema, renames) for name, schema in defs.items()}
+    for name in defs:
+        renames[name] = renames.get(name, name).replace("-Output", "").replace("-Input", "Input")
+    defs = {renames[name]: _rename(schema, renames) for name, schema in defs.items()}
     names = {key: _rename(ref, renames)["$ref"].rsplit("/", 1)[1] for key, ref in refs.items()}
+    # The error body is written by the base handler from `VREError.to_json()`, not by `model_dump`:
+    # `backend` is there only when a backend failed.
+    error = defs[names[(common.ErrorResponse, "serialization")]]
+    error["required"] = ["error", "message"]
+    error["properties"]["backend"] = {"type": "string", "title": "Backend"}
     return dict(sorted(defs.items())), names
 
 

@@ -3,15 +3,18 @@ endpoints the running server registers under /vre/api (no undocumented route, no
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from openapi import DOCUMENT, render
+from tornado.httpclient import HTTPClientError
 from tornado.routing import PathMatches, Rule
 
-from vre_common.handlers import VREHandler
+from vre_common.handlers import UnknownEndpointHandler, VREHandler
 
 METHODS = ("get", "post", "put", "delete", "patch")
 # A value of each path parameter that the routes' own patterns accept.
@@ -33,7 +36,11 @@ def served_routes(app: Any) -> dict[str, type]:
         for rule in rules:
             if hasattr(rule.target, "rules"):
                 walk(rule.target.rules)
-            elif isinstance(rule.matcher, PathMatches) and "/vre/api/" in rule.matcher.regex.pattern:
+            elif (
+                isinstance(rule.matcher, PathMatches)
+                and "/vre/api/" in rule.matcher.regex.pattern
+                and rule.target is not UnknownEndpointHandler  # the JSON 404 of unknown URLs
+            ):
                 found[rule.matcher.regex.pattern] = rule.target
 
     walk(app.default_router.rules)
@@ -94,3 +101,19 @@ def test_the_document_lists_the_error_shape_for_every_operation():
             errors = [code for code in op["responses"] if code.startswith(("4", "5"))]
             assert errors, f"{method} {path} documents no error response"
             assert not [code for code in errors if code == "500"], f"{method} {path} documents a 500"
+
+
+async def test_an_unknown_url_under_the_api_is_a_json_404(jp_fetch):
+    for path in (
+        ("rucio", "nowhere"),
+        ("credentials", "rucio"),
+        ("tasks", "not-an-id"),
+        ("zenodo", "records", "x"),
+    ):
+        with pytest.raises(HTTPClientError) as err:
+            await jp_fetch("vre", "api", *path, method="DELETE")
+        assert err.value.code == 404, path
+        assert json.loads(err.value.response.body)["error"] == "no_endpoint", path
+    # The known routes still win over the catch-all.
+    answer = await jp_fetch("vre", "api", "zenodo", "status")
+    assert json.loads(answer.body)["extension"] == "zenodo_ext"
