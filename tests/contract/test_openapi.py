@@ -4,7 +4,10 @@ endpoints the running server registers under /vre/api (no undocumented route, no
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -117,3 +120,16 @@ async def test_an_unknown_url_under_the_api_is_a_json_404(jp_fetch):
     # The known routes still win over the catch-all.
     answer = await jp_fetch("vre", "api", "zenodo", "status")
     assert json.loads(answer.body)["extension"] == "zenodo_ext"
+
+
+def test_the_frontend_types_are_generated_from_the_current_document():
+    """src/common/api.gen.ts is what `jlpm build:api` makes of docs/api/openapi.yaml."""
+    repo = DOCUMENT.parents[2]
+    venv_bin = str(Path(sys.executable).parent)  # JupyterLab's yarn, jlpm, is in the project venv
+    env = {**os.environ, "PATH": venv_bin + os.pathsep + os.environ.get("PATH", "")}
+    answer = subprocess.run(
+        ["jlpm", "check:api"], cwd=repo, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert answer.returncode == 0, (
+        f"src/common/api.gen.ts is stale: run jlpm build:api\n{answer.stdout}{answer.stderr}"
+    )
