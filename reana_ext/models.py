@@ -67,6 +67,11 @@ class Workflow(BaseModel):
     size_bytes: int | None = None
 
 
+class DeletedWorkflow(BaseModel):
+    workflow_id: str
+    status: Literal["deleted"]
+
+
 class WorkflowPage(BaseModel):
     items: list[Workflow]
     total: int

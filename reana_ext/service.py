@@ -25,6 +25,7 @@ from vre_common.tasks import Task
 
 from .client import ReanaAPI
 from .models import (
+    DeletedWorkflow,
     ReanaConnection,
     RunInput,
     Secret,
@@ -202,14 +203,14 @@ class ReanaService:
         await self.api.call("PUT", _workflow_path(workflow, "status"), params={"status": "stop"}, json={})
         return await self.status(workflow)
 
-    async def delete(self, workflow: str, all_runs: bool) -> dict[str, str]:
+    async def delete(self, workflow: str, all_runs: bool) -> DeletedWorkflow:
         answer = await self.api.call(
             "PUT",
             _workflow_path(workflow, "status"),
             params={"status": "deleted"},
             json={"all_runs": all_runs, "workspace": True},
         )
-        return {"workflow_id": str(answer.get("workflow_id", "")), "status": "deleted"}
+        return DeletedWorkflow(workflow_id=str(answer.get("workflow_id", "")), status="deleted")
 
     async def logs(self, workflow: str, steps: list[str]) -> WorkflowLogs:
         answer = await self.api.call("GET", _workflow_path(workflow, "logs"), json=steps or None)

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from . import __version__
 from .context import ServiceAuth, VREContext
-from .handlers import StatusHandler, shared_routes
+from .handlers import StatusHandler, shared_routes, unknown_endpoint
 
 
 class ExtensionStatus(BaseModel):
@@ -74,6 +74,7 @@ class VREExtension(ExtensionApp):
         if self._created_context:
             self.handlers.extend(shared_routes(self.vre))
         self.handlers.extend(self.routes())
+        self.handlers.append(unknown_endpoint(self.api_prefix))
 
     async def stop_extension(self) -> None:
         if self._created_context:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from tornado import web
 
 from .context import VREContext
-from .errors import BadRequest, VREError
+from .errors import BadRequest, NotFound, VREError
 from .models import CredentialInput, TaskList
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -155,6 +155,22 @@ class TaskHandler(ContextHandler):
         self.write_json(self.context.tasks.cancel(task_id).info())
 
 
+class UnknownEndpointHandler(VREHandler):
+    """Any other URL under an extension's prefix: a JSON 404 (not Jupyter's HTML page)."""
+
+    def _unknown(self, *args: str) -> None:
+        raise NotFound(
+            f"No VRE endpoint at {self.request.path}; see docs/api/openapi.yaml.", code="no_endpoint"
+        )
+
+    get = post = put = delete = patch = web.authenticated(_unknown)
+
+
+def unknown_endpoint(prefix: str) -> tuple[str, type, dict[str, Any]]:
+    """The route to list after all of `prefix`'s own: it answers what they do not."""
+    return (rf"{prefix}(?:/.*)?", UnknownEndpointHandler, {})
+
+
 def shared_routes(context: VREContext) -> list[tuple[str, type, dict[str, Any]]]:
     """The endpoints every extension relies on, registered once per server."""
     name = r"([A-Za-z0-9_.\-]+)"
@@ -164,4 +180,5 @@ def shared_routes(context: VREContext) -> list[tuple[str, type, dict[str, Any]]]
         (rf"/vre/api/credentials/{name}/{name}", CredentialHandler, kwargs),
         ("/vre/api/tasks", TaskListHandler, kwargs),
         (r"/vre/api/tasks/([0-9a-f]{32})", TaskHandler, kwargs),
+        unknown_endpoint("/vre/api/(?:auth|credentials|tasks)"),
     ]

@@ -18,6 +18,13 @@ class ErrorBody(BaseModel):
     message: str
 
 
+class ErrorResponse(ErrorBody):
+    """The body of every failing `/vre/api/...` request: a code, what the user can do, and for a
+    502/504 the backend that failed (e.g. "Rucio")."""
+
+    backend: str | None = None
+
+
 class Identity(BaseModel):
     """Who the IAM token says the user is."""
 

@@ -11,6 +11,7 @@ from vre_common.handlers import VREHandler
 from .models import (
     CommunityInput,
     CreateInput,
+    Discarded,
     FetchInput,
     MetadataInput,
     NewVersionInput,
@@ -60,7 +61,7 @@ class DepositionHandler(ZenodoHandler):
     @web.authenticated
     async def delete(self, item: str) -> None:
         await self.service.discard(int(item))
-        self.write_json({"deleted": int(item)})
+        self.write_json(Discarded(deleted=int(item)))
 
 
 class MetadataHandler(ZenodoHandler):

@@ -91,6 +91,10 @@ class Deposition(DepositionSummary):
     citation: str | None = None
 
 
+class Discarded(BaseModel):
+    deleted: int  # the discarded draft's id
+
+
 class DepositionPage(BaseModel):
     items: list[DepositionSummary]
     page: int

@@ -44,11 +44,25 @@ function fakeServer(routes: Record<string, Handler>): IRequest[] {
 }
 
 function file(name: string, bytes = 10): IDIDItem {
-  return { scope: 's', name, did_type: 'FILE', bytes, length: null };
+  return {
+    scope: 's',
+    name,
+    did_type: 'FILE',
+    bytes,
+    length: null,
+    adler32: null
+  };
 }
 
 function dataset(name: string, length: number | null = null): IDIDItem {
-  return { scope: 's', name, did_type: 'DATASET', bytes: null, length };
+  return {
+    scope: 's',
+    name,
+    did_type: 'DATASET',
+    bytes: null,
+    length,
+    adler32: null
+  };
 }
 
 const INSTANCES = {

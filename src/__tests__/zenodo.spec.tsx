@@ -117,8 +117,8 @@ describe('helpers', () => {
   it('reads creators one per line, with an affiliation after ";"', () => {
     const creators = creatorsFromText('Doe, Jane; ESCAPE\n\n  Roe, Richard ');
     expect(creators).toEqual([
-      { name: 'Doe, Jane', affiliation: 'ESCAPE' },
-      { name: 'Roe, Richard' }
+      { name: 'Doe, Jane', affiliation: 'ESCAPE', orcid: null },
+      { name: 'Roe, Richard', affiliation: null, orcid: null }
     ]);
     expect(creatorsToText(creators)).toBe('Doe, Jane; ESCAPE\nRoe, Richard');
   });

@@ -1,47 +1,21 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { PolledModel } from './polled';
-import { IErrorInfo, requestAPI } from './request';
+import { requestAPI } from './request';
 import type { ServiceName } from './connection';
+import type { Schema } from './api';
 
 /** Who the IAM token says the user is. */
-export interface IIdentity {
-  subject: string;
-  username: string | null;
-  name: string | null;
-  email: string | null;
-  issuer: string | null;
-}
+export type IIdentity = Schema<'Identity'>;
 
 /** The IAM access token's state; never the token. */
-export interface ITokenState {
-  configured: boolean;
-  source: 'environment' | 'file' | 'refresh' | null;
-  /** ISO 8601. */
-  expires_at: string | null;
-  refreshable: boolean;
-  error: IErrorInfo | null;
-}
+export type ITokenState = Schema<'TokenState'>;
 
 /** Whether one instance of one service has usable credentials. */
-export interface IServiceConnection {
-  service: ServiceName;
-  instance: string;
-  display_name: string;
-  auth: 'iam' | 'token' | 'userpass' | 'x509';
-  connected: boolean;
-  source: 'iam' | 'user' | 'admin' | null;
-  /** What the user enters for this kind of auth, e.g. `["token"]`; empty for IAM. */
-  fields: string[];
-  message: string;
-}
+export type IServiceConnection = Schema<'ServiceConnection'>;
 
 /** What `GET /vre/api/auth/status` answers. */
-export interface IAuthStatus {
-  identity: IIdentity | null;
-  token: ITokenState;
-  services: IServiceConnection[];
-}
+export type IAuthStatus = Schema<'AuthStatus'>;
 
 function credentialPath(service: ServiceName, instance: string): string {
   return `credentials/${service}/${encodeURIComponent(instance)}`;

@@ -5,18 +5,13 @@ import { Token } from '@lumino/coreutils';
 import { AuthModel } from './auth';
 import { requestAPI } from './request';
 import { TaskModel } from './tasks';
+import type { Schema } from './api';
 
 /** The three server extensions, by the last segment of their URL prefix. */
-export type ServiceName = 'rucio' | 'reana' | 'zenodo';
+export type ServiceName = Schema<'ServiceConnection'>['service'];
 
 /** What `GET /vre/api/<service>/status` answers. */
-export interface IExtensionStatus {
-  extension: string;
-  version: string;
-  configured: boolean;
-  message: string;
-  details: Record<string, unknown>;
-}
+export type IExtensionStatus = Schema<'ExtensionStatus'>;
 
 /** Shared access to the server side, provided by the common plugin. */
 export interface IVREConnection {

@@ -1,5 +1,6 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import type { Schema } from './api';
 
 /** Where every endpoint of the three server extensions lives. */
 export const API_ROOT = 'vre/api';
@@ -23,10 +24,7 @@ export class VREAPIError extends Error {
 }
 
 /** The `{"error", "message"}` shape, also carried by failed tasks and token states. */
-export interface IErrorInfo {
-  error: string;
-  message: string;
-}
+export type IErrorInfo = Schema<'ErrorBody'>;
 
 /** Any thrown value as a `VREAPIError`, for code that shows errors to the user. */
 export function asAPIError(error: unknown): VREAPIError {

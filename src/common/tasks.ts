@@ -4,33 +4,16 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { PromiseDelegate } from '@lumino/coreutils';
 
 import { PolledModel } from './polled';
-import { IErrorInfo, requestAPI, VREAPIError } from './request';
+import { requestAPI, VREAPIError } from './request';
 import type { ServiceName } from './connection';
+import type { Schema } from './api';
 
-export type TaskState =
-  'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type TaskState = Schema<'TaskInfo'>['state'];
 
-export interface ITaskProgress {
-  done: number;
-  /** Null while the total is not known yet. */
-  total: number | null;
-  unit: 'bytes' | 'items' | 'files';
-}
+export type ITaskProgress = Schema<'Progress'>;
 
 /** One background task, as `GET /vre/api/tasks/<id>` answers. */
-export interface ITaskInfo {
-  id: string;
-  /** `<service>.<action>`, e.g. `rucio.make_available`. */
-  kind: string;
-  title: string;
-  state: TaskState;
-  progress: ITaskProgress;
-  error: IErrorInfo | null;
-  result: Record<string, unknown> | null;
-  /** ISO 8601. */
-  created_at: string;
-  updated_at: string;
-}
+export type ITaskInfo = Schema<'TaskInfo'>;
 
 /** Whether a task may still change: queued or running. */
 export function isActive(task: ITaskInfo): boolean {

@@ -2,6 +2,7 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { requestAPI } from '../common/request';
 import { ITaskInfo } from '../common/tasks';
+import type { Schema } from '../common/api';
 
 /** REANA's workflow states; `created` … `running` may still change. */
 export type WorkflowStatus =
@@ -35,45 +36,13 @@ export function isRunning(workflow: IWorkflow): boolean {
   return ACTIVE_STATUSES.includes(workflow.status);
 }
 
-export interface IValidationMessage {
-  severity: 'error' | 'warning';
-  key: string | null;
-  line: number | null;
-  message: string;
-}
+export type IValidationMessage = Schema<'ValidationMessage'>;
 
-export interface IValidationReport {
-  source: string;
-  valid: boolean;
-  workflow_type: 'serial' | 'cwl' | 'snakemake' | 'yadage' | null;
-  parameters: Record<string, unknown>;
-  input_files: string[];
-  input_directories: string[];
-  output_files: string[];
-  output_directories: string[];
-  messages: IValidationMessage[];
-}
+export type IValidationReport = Schema<'ValidationReport'>;
 
-export interface IReanaConnection {
-  server_url: string;
-  server_version: string | null;
-  email: string | null;
-  username: string | null;
-  full_name: string | null;
-}
+export type IReanaConnection = Schema<'ReanaConnection'>;
 
-export interface IWorkflow {
-  id: string;
-  /** `<name>.<run number>` */
-  name: string;
-  status: string;
-  created: string | null;
-  started_at: string | null;
-  finished_at: string | null;
-  jobs: { total: number; finished: number; failed: number; running: number };
-  current_step: string | null;
-  size_bytes: number | null;
-}
+export type IWorkflow = Schema<'Workflow'>;
 
 export interface IPage<T> {
   items: T[];
@@ -83,34 +52,13 @@ export interface IPage<T> {
   has_next: boolean;
 }
 
-export interface IStepLog {
-  job_id: string;
-  step: string;
-  status: string | null;
-  command: string | null;
-  environment: string | null;
-  compute_backend: string | null;
-  started_at: string | null;
-  finished_at: string | null;
-  logs: string;
-}
+export type IStepLog = Schema<'StepLog'>;
 
-export interface IWorkflowLogs {
-  workflow_id: string;
-  workflow_logs: string;
-  steps: IStepLog[];
-}
+export type IWorkflowLogs = Schema<'WorkflowLogs'>;
 
-export interface IWorkspaceFile {
-  name: string;
-  size_bytes: number;
-  last_modified: string | null;
-}
+export type IWorkspaceFile = Schema<'WorkspaceFile'>;
 
-export interface ISecret {
-  name: string;
-  type: 'env' | 'file';
-}
+export type ISecret = Schema<'Secret'>;
 
 /** Where the server takes a secret's value from; the browser only names it. */
 export type SecretSource =

@@ -2,110 +2,44 @@ import { ServerConnection } from '@jupyterlab/services';
 
 import { requestAPI } from '../common/request';
 import { ITaskInfo } from '../common/tasks';
+import type { Schema } from '../common/api';
 
 /** One configured Rucio instance, as `GET rucio/instances` lists it. */
-export interface IInstanceInfo {
-  name: string;
-  display_name: string;
-  mode: 'replica' | 'download';
-  auth: 'oidc' | 'userpass' | 'x509' | 'x509_proxy';
-  site_name: string;
-  webui_url: string;
-  destination_rse: string | null;
-}
+export type IInstanceInfo = Schema<'InstanceInfo'>;
 
-export interface IInstanceList {
-  instances: IInstanceInfo[];
-  default_instance: string | null;
-}
+export type IInstanceList = Schema<'InstanceList'>;
 
-export type DIDType = 'CONTAINER' | 'DATASET' | 'FILE';
+export type DIDType = Schema<'DIDItem'>['did_type'];
 
 /** What the search and content listings filter on. */
 export type DIDTypeFilter =
   'all' | 'container' | 'dataset' | 'file' | 'collection';
 
-export interface IDIDItem {
-  scope: string;
-  name: string;
-  did_type: DIDType;
-  bytes: number | null;
-  /** Files in a dataset or container, when Rucio knows. */
-  length: number | null;
-  adler32?: string | null;
-}
+export type IDIDItem = Schema<'DIDItem'>;
 
-export interface IDIDPage {
-  items: IDIDItem[];
-  /** One use only; null after the last page. */
-  next_cursor: string | null;
-}
+export type IDIDPage = Schema<'DIDPage'>;
 
-export type AvailabilityState = 'available' | 'replicating' | 'not_available';
+export type AvailabilityState = Schema<'Availability'>['state'];
 
-export interface IAvailability {
-  did: string;
-  state: AvailabilityState;
-  path: string | null;
-}
+export type IAvailability = Schema<'Availability'>;
 
-export interface IAvailabilityList {
-  rse: string;
-  files: IAvailability[];
-}
+export type IAvailabilityList = Schema<'AvailabilityList'>;
 
-export interface IRuleInfo {
-  id: string;
-  account: string;
-  rse_expression: string;
-  state: string;
-  expires_at: string | null;
-  locks_ok: number;
-  locks_replicating: number;
-  locks_stuck: number;
-}
+export type IRuleInfo = Schema<'RuleInfo'>;
 
-export interface IDIDDetails {
-  did: IDIDItem;
-  metadata: Record<string, string | number | boolean | null>;
-}
+export type IDIDDetails = Schema<'DIDDetails'>;
 
-export interface IRSEInfo {
-  rse: string;
-  rse_type: string;
-  deterministic: boolean;
-}
+export type IRSEInfo = Schema<'RSEInfo'>;
 
-export interface IAccount {
-  account: string;
-  account_type: string;
-  email: string | null;
-  status: string;
-}
+export type IAccount = Schema<'Account'>;
 
 /** A DID attached to a notebook as a kernel variable: only DIDs, never paths. */
-export interface IAttachment {
-  instance: string;
-  did: string;
-  variable: string;
-}
+export type IAttachment = Schema<'Attachment'>;
 
-export interface IResolvedAttachment extends IAttachment {
-  /** A file's path, or the paths of a collection's files. */
-  value: string | string[] | null;
-  error: { error: string; message: string } | null;
-}
+export type IResolvedAttachment = Schema<'ResolvedAttachment'>;
 
 /** `POST <instance>/upload`'s body. */
-export interface IUploadRequest {
-  /** Relative to the Jupyter root: a file or a folder. */
-  path: string;
-  rse: string;
-  scope: string;
-  /** `scope:name`, created when missing. */
-  dataset?: string;
-  lifetime_days?: number;
-}
+export type IUploadRequest = Schema<'RucioUploadInput'>;
 
 /** Most DIDs one availability call may ask about. */
 export const MAX_AVAILABILITY = 100;

@@ -3,124 +3,36 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { requestAPI } from '../common/request';
 import { ITaskInfo } from '../common/tasks';
+import type { Schema } from '../common/api';
 
 /** The deposit metadata the form edits (`MetadataForm` on the server). */
-export interface IMetadataForm {
-  title: string;
-  upload_type: string;
-  description: string;
-  creators: ICreator[];
-  access_right: 'open' | 'embargoed' | 'restricted' | 'closed';
-  license: string | null;
-  publication_date: string | null;
-  version: string | null;
-  keywords: string[];
-  communities: string[];
-  embargo_date?: string | null;
-  access_conditions?: string | null;
-  extra?: Record<string, unknown>;
-}
+export type IMetadataForm = Schema<'MetadataForm'>;
 
-export interface ICreator {
-  name: string;
-  affiliation?: string | null;
-  orcid?: string | null;
-}
+export type ICreator = Schema<'Creator'>;
 
-export interface IFileInfo {
-  name: string;
-  size: number | null;
-  checksum: string | null;
-}
+export type IFileInfo = Schema<'FileInfo'>;
 
-export interface IDepositionSummary {
-  id: number;
-  title: string;
-  state: string;
-  published: boolean;
-  doi: string | null;
-  reserved_doi: string | null;
-  doi_url: string | null;
-  record_url: string | null;
-  conceptrecid: string | null;
-  created: string | null;
-  modified: string | null;
-}
+export type IDepositionSummary = Schema<'DepositionSummary'>;
 
-export interface IDeposition extends IDepositionSummary {
-  metadata: Record<string, unknown>;
-  files: IFileInfo[];
-  citation: string | null;
-}
+export type IDeposition = Schema<'Deposition'>;
 
-export interface IDepositionPage {
-  items: IDepositionSummary[];
-  page: number;
-  size: number;
-  has_next: boolean;
-}
+export type IDepositionPage = Schema<'DepositionPage'>;
 
-export interface IPublished {
-  id: number;
-  doi: string;
-  doi_url: string;
-  record_url: string | null;
-  citation: string;
-}
+export type IPublished = Schema<'Published'>;
 
-export interface ICodemetaMetadata {
-  path: string;
-  metadata: IMetadataForm;
-  warnings: string[];
-}
+export type ICodemetaMetadata = Schema<'CodemetaMetadata'>;
 
-export interface IRecordSummary {
-  id: number;
-  title: string;
-  doi: string | null;
-  doi_url: string | null;
-  record_url: string | null;
-  publication_date: string | null;
-  creators: string[];
-  version: string | null;
-  communities: string[];
-}
+export type IRecordSummary = Schema<'RecordSummary'>;
 
-export interface IRecordPage {
-  items: IRecordSummary[];
-  total: number;
-  page: number;
-  size: number;
-}
+export type IRecordPage = Schema<'RecordPage'>;
 
-export interface IRecord extends IRecordSummary {
-  description: string | null;
-  files: IFileInfo[];
-  versions: { id: number; version: string | null }[];
-  citation: string;
-}
+export type IRecord = Schema<'Record'>;
 
-export interface ICommunity {
-  id: string;
-  slug: string;
-  title: string;
-  description: string | null;
-  url: string | null;
-}
+export type ICommunity = Schema<'Community'>;
 
-export interface ICommunityPage {
-  items: ICommunity[];
-  total: number;
-  page: number;
-  size: number;
-  default_community: string | null;
-}
+export type ICommunityPage = Schema<'CommunityPage'>;
 
-export interface ICommunityRequest {
-  community: string;
-  status: 'requested' | 'accepted' | 'on_publish';
-  message: string;
-}
+export type ICommunityRequest = Schema<'CommunityRequest'>;
 
 function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();
@@ -268,7 +180,7 @@ export function creatorsFromText(text: string): ICreator[] {
     .filter(line => line.length > 0)
     .map(line => {
       const [name, affiliation] = line.split(';').map(part => part.trim());
-      return affiliation ? { name, affiliation } : { name };
+      return { name, affiliation: affiliation || null, orcid: null };
     });
 }
 
@@ -287,7 +199,10 @@ export function emptyForm(
     publication_date: null,
     version: null,
     keywords: [],
-    communities: community ? [community] : []
+    communities: community ? [community] : [],
+    embargo_date: null,
+    access_conditions: null,
+    extra: {}
   };
 }
 
@@ -343,6 +258,8 @@ export function formFromMetadata(
       ? (metadata.keywords as string[])
       : [],
     communities,
+    embargo_date: null,
+    access_conditions: null,
     extra
   };
 }
