@@ -51,7 +51,9 @@ step "jupyterlab-vre (editable, with test extras)"
 linked=.venv/share/jupyter/labextensions/jupyterlab-vre
 if [[ -L $linked ]]; then rm "$linked"; fi
 rm -f vre_common/labextension/install.json
-pip install -q --no-build-isolation -e ".[test]"
+extras=test
+$with_tests && extras=test,docs  # the test command also builds the docs
+pip install -q --no-build-isolation -e ".[$extras]"
 # Link the labextension into the venv, so that `jlpm watch` rebuilds are picked up.
 jupyter labextension develop --overwrite . >/dev/null
 

@@ -20,6 +20,8 @@ run "lint: ruff" bash -c 'ruff check . && ruff format --check .'
 run "lint: eslint + prettier" jlpm lint:check
 run "pytest: unit, integration, packaging" python -m pytest tests -ra
 run "jest" jlpm test
+# The docs, offline, warnings as errors (broken links and cross-references fail).
+run "docs: sphinx" sphinx-build -W --keep-going -q -b html docs docs/_build/html
 ui_tests() {
   # The UI tests sign in with the dev stack's IAM, use its Rucio, run a workflow on its
   # REANA and publish to its Zenodo; stop after only the services that were started here.

@@ -84,4 +84,5 @@ class VRECommon(Configurable):
 
     @default("credentials_path")
     def _credentials_path(self) -> str:
+        """`<Jupyter data dir>/vre/credentials.json`, e.g. `~/.local/share/jupyter/vre/credentials.json`"""
         return str(Path(jupyter_data_dir()) / "vre" / "credentials.json")
