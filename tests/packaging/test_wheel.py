@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-EXTENSIONS = ("rucio_ext", "reana_ext", "zenodo_ext")
+EXTENSIONS = ("rucio_ext", "reana_ext", "zenodo_ext", "lifecycle_ext")
 
 pytestmark = pytest.mark.packaging
 
