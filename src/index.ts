@@ -9,6 +9,7 @@ import {
   rucioUploadPlugin
 } from './rucio/plugin';
 import { zenodoCommandsPlugin, zenodoPlugin } from './zenodo/plugin';
+import { lifecyclePlugin } from './lifecycle/plugin';
 
 export { AuthModel, IAuthStatus, IServiceConnection } from './common/auth';
 export { IVREConnection } from './common/connection';
@@ -23,7 +24,8 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   reanaPlugin,
   reanaCommandsPlugin,
   zenodoPlugin,
-  zenodoCommandsPlugin
+  zenodoCommandsPlugin,
+  lifecyclePlugin
 ];
 
 export default plugins;

@@ -17,7 +17,12 @@ def jp_server_config(jp_server_config):
         **jp_server_config,
         "ServerApp": {
             **jp_server_config.get("ServerApp", {}),
-            "jpserver_extensions": {"rucio_ext": True, "reana_ext": True, "zenodo_ext": True},
+            "jpserver_extensions": {
+                "rucio_ext": True,
+                "reana_ext": True,
+                "zenodo_ext": True,
+                "lifecycle_ext": True,
+            },
         },
     }
 

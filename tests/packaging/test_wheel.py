@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from packaging_helpers import run
 
-EXTENSIONS = ("rucio_ext", "reana_ext", "zenodo_ext")
+EXTENSIONS = ("rucio_ext", "reana_ext", "zenodo_ext", "lifecycle_ext")
 
 pytestmark = pytest.mark.packaging
 

@@ -1,0 +1,252 @@
+"""What the lifecycle glue does, without Tornado: amend a reana.yaml, describe a run as an RO-Crate.
+
+It takes plain data (paths the Rucio API resolved, facts REANA gave, a DOI
+Zenodo reserved) from the frontend, which talks to the three services; it
+imports none of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import yaml
+
+from vre_common import __version__
+from vre_common.context import VREContext
+from vre_common.errors import BadRequest, NotFound
+from vre_common.paths import resolve_within
+
+from .models import CrateInput, CrateResult, ProvenanceResult, SpecInput, SpecResult
+from .spec import GENERATED_NAME, amend, render
+
+SPEC_NAMES = ("reana.yaml", "reana.yml")
+MAX_SPEC_BYTES = 1 << 20
+CRATE_FILE = "ro-crate-metadata.json"
+SOFTWARE_URL = "https://pypi.org/project/jupyterlab-vre/"
+MAX_CRATE_FILES = 10_000
+
+
+def did_url(rucio_url: str | None, did: str) -> str | None:
+    """The Rucio REST URL of a DID (`<server>/dids/<scope>/<name>`), when the instance's URL is known."""
+    if not rucio_url:
+        return None
+    scope, name = did.split(":", 1)
+    return f"{rucio_url.rstrip('/')}/dids/{quote(scope, safe='')}/{quote(name, safe='')}"
+
+
+def run_url(server_url: str | None, workflow_id: str) -> str | None:
+    return f"{server_url.rstrip('/')}/details/{quote(workflow_id, safe='')}" if server_url else None
+
+
+def doi_url(doi: str) -> str:
+    return f"https://doi.org/{doi}"
+
+
+class LifecycleService:
+    def __init__(self, vre: VREContext, root_dir: str) -> None:
+        self.vre = vre
+        self.root = Path(root_dir).resolve()
+
+    # --- reana.yaml with the notebook's inputs -------------------------------------------
+    def _source(self, folder: Path) -> Path:
+        for name in SPEC_NAMES:
+            if (folder / name).is_file():
+                return folder / name
+        raise NotFound(
+            f"There is no reana.yaml in {folder.relative_to(self.root).as_posix() or '.'}.",
+            code="no_reana_yaml",
+        )
+
+    async def spec(self, body: SpecInput) -> SpecResult:
+        folder = resolve_within(self.root, body.folder)
+        if not folder.is_dir():
+            raise NotFound(f"{body.folder} is not a folder.", code="not_found")
+        source = self._source(folder)
+        if source.stat().st_size > MAX_SPEC_BYTES:
+            raise BadRequest(f"{source.name} is larger than 1 MB.", code="spec_too_large")
+        text = await asyncio.to_thread(source.read_text, errors="replace")
+        try:
+            parsed = yaml.safe_load(text)
+        except yaml.YAMLError as err:
+            raise BadRequest(f"{source.name} is not YAML: {err}", code="invalid_reana_yaml") from None
+        amended, parameters = amend(parsed, body.inputs, body.mode)
+        rendered = render(amended, source.name, body.mode)
+        target = folder / GENERATED_NAME
+        if body.write:
+            await asyncio.to_thread(_write_atomic, target, rendered)
+        return SpecResult(
+            source=source.relative_to(self.root).as_posix(),
+            path=target.relative_to(self.root).as_posix(),
+            text=rendered,
+            parameters=parameters,
+        )
+
+    # --- provenance ----------------------------------------------------------------------
+    def provenance(self, body: CrateInput) -> ProvenanceResult:
+        """Zenodo related identifiers and notes that say where a record's files came from."""
+        related: list[dict[str, str]] = []
+        lines = [f"Produced with jupyterlab-vre {__version__}."]
+        for item in body.inputs:
+            url = did_url(item.rucio_url, item.did)
+            lines.append(
+                f"Input {item.did} from Rucio instance {item.instance}"
+                + (f" ({item.rucio_url})" if item.rucio_url else "")
+                + (" read on the mounted RSE." if item.mode == "mounted" else " fetched by the workflow.")
+            )
+            if url:
+                related.append({"identifier": url, "relation": "isDerivedFrom", "scheme": "url"})
+        run = body.run
+        lines.append(f"REANA workflow {run.name} (id {run.id}, engine {run.engine}), status {run.status}.")
+        if url := run_url(run.server_url, run.id):
+            related.append({"identifier": url, "relation": "isCompiledBy", "scheme": "url"})
+        related.append(
+            {"identifier": f"{SOFTWARE_URL}{__version__}/", "relation": "isCompiledBy", "scheme": "url"}
+        )
+        return ProvenanceResult(
+            related_identifiers=related, notes=" ".join(lines), software_version=__version__
+        )
+
+    async def crate(self, body: CrateInput) -> CrateResult:
+        folder = resolve_within(self.root, body.folder)
+        if not folder.is_dir():
+            raise NotFound(f"{body.folder} is not a folder.", code="not_found")
+        spec_path = None
+        if body.specification:
+            source = resolve_within(self.root, body.specification)
+            if not source.is_file():
+                raise BadRequest(f"{body.specification} does not exist.", code="missing_specification")
+            spec_path = source if source.is_relative_to(folder) else folder / "reana.yaml"
+            if spec_path != source:  # the specification travels with the outputs it made
+                await asyncio.to_thread(shutil.copyfile, source, spec_path)
+        files = await asyncio.to_thread(self._data_files, folder)
+        await asyncio.to_thread(self._write_crate, folder, body, files, spec_path)
+        return CrateResult(
+            path=(folder / CRATE_FILE).relative_to(self.root).as_posix(),
+            files=files,
+            doi=body.doi,
+        )
+
+    def _data_files(self, folder: Path) -> list[str]:
+        found: list[str] = []
+        for dirpath, dirs, names in os.walk(folder):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                if name.startswith(".") or name == CRATE_FILE:
+                    continue
+                relative = (Path(dirpath) / name).relative_to(folder).as_posix()
+                try:
+                    if resolve_within(folder, relative).is_file():
+                        found.append(relative)
+                except BadRequest:
+                    continue  # a symlink out of the folder is not described
+                if len(found) > MAX_CRATE_FILES:
+                    raise BadRequest(
+                        f"{folder.name} holds more than {MAX_CRATE_FILES} files; publish a smaller folder.",
+                        code="too_many_files",
+                    )
+        return found
+
+    def _write_crate(self, folder: Path, body: CrateInput, files: list[str], spec_path: Path | None) -> None:
+        from rocrate.model.computerlanguage import ComputerLanguage
+        from rocrate.model.contextentity import ContextEntity
+        from rocrate.model.dataset import Dataset
+        from rocrate.rocrate import ROCrate
+
+        crate = ROCrate()
+        root = crate.root_dataset
+        root["name"] = body.title or f"Outputs of REANA workflow {body.run.name}"
+        root["description"] = body.description or root["name"]
+        root["license"] = "https://creativecommons.org/licenses/by/4.0/"
+        if body.doi:
+            root["identifier"] = doi_url(body.doi)
+        software = crate.add(
+            ContextEntity(
+                crate,
+                f"{SOFTWARE_URL}{__version__}/",
+                properties={"@type": "SoftwareApplication", "name": "jupyterlab-vre", "version": __version__},
+            )
+        )
+        spec_rel = spec_path.relative_to(folder).as_posix() if spec_path else None
+        workflow = None
+        if spec_rel:
+            language = crate.add(
+                ComputerLanguage(
+                    crate,
+                    "https://reana.io/#serial",
+                    properties={"name": f"REANA {body.run.engine} workflow", "url": "https://docs.reana.io/"},
+                )
+            )
+            workflow = crate.add_workflow(
+                spec_path,
+                spec_rel,
+                main=True,
+                lang=language,
+                properties={"name": spec_rel, "encodingFormat": "application/yaml"},
+            )
+        inputs = []
+        for item in body.inputs:
+            # Web-based data entities (not copied into the crate), so listed in the root's hasPart.
+            scope, name = item.did.split(":", 1)
+            identifier = did_url(item.rucio_url, item.did) or (
+                f"rucio://{quote(item.instance, safe='')}/{quote(scope, safe='')}/{quote(name, safe='')}"
+            )
+            inputs.append(
+                crate.add(
+                    Dataset(
+                        crate,
+                        identifier,
+                        properties={
+                            "name": item.did,
+                            "identifier": item.did,
+                            "description": f"Rucio DID {item.did} on instance {item.instance}"
+                            + (f" ({item.rucio_url})" if item.rucio_url else ""),
+                        },
+                    )
+                )
+            )
+        outputs = [
+            crate.add_file(folder / rel, rel, properties={"name": rel}) for rel in files if rel != spec_rel
+        ]
+        run = body.run
+        action = crate.add_action(
+            workflow or software,
+            identifier=run_url(run.server_url, run.id) or f"#reana-{run.id}",
+            object=inputs,
+            result=outputs,
+            properties={
+                "@type": "CreateAction",
+                "name": f"REANA run {run.name}",
+                "identifier": run.id,
+                "actionStatus": "http://schema.org/CompletedActionStatus"
+                if run.status == "finished"
+                else "http://schema.org/FailedActionStatus",
+                "description": f"REANA workflow {run.name} (engine {run.engine}) "
+                + (f"on {run.server_url}" if run.server_url else ""),
+            },
+        )
+        if run.started_at:
+            action["startTime"] = run.started_at
+        if run.finished_at:
+            action["endTime"] = run.finished_at
+        action["agent"] = software
+        root["mentions"] = [action]
+        # The folder already holds the files: only the metadata file is (re)written.
+        tmp = folder / f".{CRATE_FILE}.tmp"
+        tmp.mkdir(exist_ok=True)
+        try:
+            crate.metadata.write(tmp)
+            os.replace(tmp / CRATE_FILE, folder / CRATE_FILE)
+        finally:
+            for leftover in tmp.iterdir():
+                leftover.unlink()
+            tmp.rmdir()
+
+
+def _write_atomic(target: Path, text: str) -> None:
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, target)
