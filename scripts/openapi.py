@@ -27,6 +27,7 @@ from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from lifecycle_ext import models as lifecycle  # noqa: E402
 from reana_ext import models as reana  # noqa: E402
 from rucio_ext import models as rucio  # noqa: E402
 from vre_common import models as common  # noqa: E402
@@ -98,7 +99,7 @@ def many(description: str) -> dict[str, Any]:
 
 
 PAGE = {"page": integer("Page number, from 1."), "size": integer("Items per page.")}
-R, W, Z = "/vre/api/rucio", "/vre/api/reana", "/vre/api/zenodo"
+R, W, Z, L = "/vre/api/rucio", "/vre/api/reana", "/vre/api/zenodo", "/vre/api/lifecycle"
 WF = f"{W}/workflows/{{workflow}}"
 
 OPERATIONS = [
@@ -397,6 +398,33 @@ OPERATIONS = [
         status=202,
         body=zenodo.FetchInput,
     ),
+    # --- lifecycle (reana.yaml from notebook inputs, provenance; no backend of its own) ------
+    Op("get", f"{L}/status", "The lifecycle extension's version", ExtensionStatus, errors=(403,)),
+    Op(
+        "post",
+        f"{L}/spec",
+        "Write a reana.yaml amended with a notebook's Rucio inputs next to the folder's own",
+        lifecycle.SpecResult,
+        body=lifecycle.SpecInput,
+        errors=LOCAL,
+    ),
+    Op(
+        "post",
+        f"{L}/provenance",
+        "Zenodo related identifiers and notes describing a run and its inputs",
+        lifecycle.ProvenanceResult,
+        body=lifecycle.CrateInput,
+        errors=LOCAL,
+    ),
+    Op(
+        "post",
+        f"{L}/crate",
+        "Write an RO-Crate of inputs, workflow, run, outputs and DOI into a folder",
+        lifecycle.CrateResult,
+        status=201,
+        body=lifecycle.CrateInput,
+        errors=LOCAL,
+    ),
 ]
 
 
@@ -410,7 +438,7 @@ class ContractSchema(GenerateJsonSchema):
 
 def tag_of(path: str) -> str:
     part = path.split("/")[3]
-    return part if part in ("rucio", "reana", "zenodo") else "common"
+    return part if part in ("rucio", "reana", "zenodo", "lifecycle") else "common"
 
 
 def schemas() -> tuple[dict[str, Any], dict[tuple[type[BaseModel], str], str]]:
@@ -527,6 +555,10 @@ def document() -> dict[str, Any]:
             {"name": "rucio", "description": "Rucio data lake: search, make available, download, upload"},
             {"name": "reana", "description": "REANA: validate, run and follow workflows, fetch outputs"},
             {"name": "zenodo", "description": "Zenodo: deposit, upload, publish, fetch records"},
+            {
+                "name": "lifecycle",
+                "description": "Data to DOI: workflow inputs from notebook DIDs, provenance",
+            },
         ],
         "paths": paths,
         "components": {

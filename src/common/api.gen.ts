@@ -793,6 +793,74 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/vre/api/lifecycle/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The lifecycle extension's version */
+        get: operations["getLifecycleStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vre/api/lifecycle/spec": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write a reana.yaml amended with a notebook's Rucio inputs next to the folder's own */
+        post: operations["postLifecycleSpec"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vre/api/lifecycle/provenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Zenodo related identifiers and notes describing a run and its inputs */
+        post: operations["postLifecycleProvenance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vre/api/lifecycle/crate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write an RO-Crate of inputs, workflow, run, outputs and DOI into a folder */
+        post: operations["postLifecycleCrate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -908,6 +976,51 @@ export type components = {
             status: "requested" | "accepted" | "on_publish";
             /** Message */
             message: string;
+        };
+        /**
+         * CrateInput
+         * @description `POST crate`: write `ro-crate-metadata.json` into `folder` (the folder that is published).
+         */
+        CrateInput: {
+            /** Folder */
+            folder: string;
+            /**
+             * Title
+             * @default
+             */
+            title?: string;
+            /**
+             * Description
+             * @default
+             */
+            description?: string;
+            /** Inputs */
+            inputs?: components["schemas"]["InputFacts"][];
+            run: components["schemas"]["RunFacts"];
+            /**
+             * Specification
+             * @default null
+             */
+            specification?: string | null;
+            /**
+             * Doi
+             * @default null
+             */
+            doi?: string | null;
+            /**
+             * Published
+             * @default false
+             */
+            published?: boolean;
+        };
+        /** CrateResult */
+        CrateResult: {
+            /** Path */
+            path: string;
+            /** Files */
+            files: string[];
+            /** Doi */
+            doi: string | null;
         };
         /** Creator */
         Creator: {
@@ -1240,6 +1353,51 @@ export type components = {
              */
             issuer: string | null;
         };
+        /**
+         * Input
+         * @description A DID attached to the notebook, with what the Rucio API resolved it to (mounted mode).
+         */
+        Input: {
+            /** Variable */
+            variable: string;
+            /** Did */
+            did: string;
+            /** Instance */
+            instance: string;
+            /**
+             * Value
+             * @default null
+             */
+            value?: string | string[] | null;
+            /**
+             * Kind
+             * @default null
+             */
+            kind?: ("file" | "collection") | null;
+        };
+        /** InputFacts */
+        InputFacts: {
+            /** Did */
+            did: string;
+            /** Instance */
+            instance: string;
+            /**
+             * Rucio Url
+             * @default null
+             */
+            rucio_url?: string | null;
+            /**
+             * Variable
+             * @default null
+             */
+            variable?: string | null;
+            /**
+             * Mode
+             * @default mounted
+             * @enum {string}
+             */
+            mode?: "mounted" | "rucio";
+        };
         /** InstanceInfo */
         InstanceInfo: {
             /** Name */
@@ -1432,6 +1590,20 @@ export type components = {
              * @enum {string}
              */
             unit: "bytes" | "items" | "files";
+        };
+        /**
+         * ProvenanceResult
+         * @description Zenodo metadata pieces the frontend puts into the deposition (related identifiers, notes).
+         */
+        ProvenanceResult: {
+            /** Related Identifiers */
+            related_identifiers: {
+                [key: string]: string;
+            }[];
+            /** Notes */
+            notes: string;
+            /** Software Version */
+            software_version: string;
         };
         /** Published */
         Published: {
@@ -1652,6 +1824,38 @@ export type components = {
             /** Rules */
             rules: components["schemas"]["RuleInfo"][];
         };
+        /**
+         * RunFacts
+         * @description What REANA said about the run (from `/vre/api/reana/workflows/<id>`).
+         */
+        RunFacts: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Status */
+            status: string;
+            /**
+             * Engine
+             * @default serial
+             */
+            engine?: string;
+            /**
+             * Server Url
+             * @default null
+             */
+            server_url?: string | null;
+            /**
+             * Started At
+             * @default null
+             */
+            started_at?: string | null;
+            /**
+             * Finished At
+             * @default null
+             */
+            finished_at?: string | null;
+        };
         /** RunInput */
         RunInput: {
             /** Path */
@@ -1761,6 +1965,39 @@ export type components = {
             fields: string[];
             /** Message */
             message: string;
+        };
+        /**
+         * SpecInput
+         * @description `POST spec`: amend the reana.yaml of `folder` with the notebook's inputs.
+         */
+        SpecInput: {
+            /** Folder */
+            folder: string;
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "mounted" | "rucio";
+            /** Inputs */
+            inputs: components["schemas"]["Input"][];
+            /**
+             * Write
+             * @default true
+             */
+            write?: boolean;
+        };
+        /** SpecResult */
+        SpecResult: {
+            /** Source */
+            source: string;
+            /** Path */
+            path: string;
+            /** Text */
+            text: string;
+            /** Parameters */
+            parameters: {
+                [key: string]: string;
+            };
         };
         /** StartInput */
         StartInput: {
@@ -3691,6 +3928,108 @@ export interface operations {
             409: components["responses"]["Conflict"];
             502: components["responses"]["BackendError"];
             504: components["responses"]["BackendTimeout"];
+        };
+    };
+    getLifecycleStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExtensionStatus"];
+                };
+            };
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    postLifecycleSpec: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpecInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpecResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    postLifecycleProvenance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CrateInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvenanceResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    postLifecycleCrate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CrateInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrateResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
         };
     };
 }

@@ -18,7 +18,17 @@ from tornado.routing import PathMatches, Rule
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 MUTATING = ("POST", "PUT", "PATCH", "DELETE")
 # Values tried for each URL group until the whole path matches the route's regex.
-SAMPLES = ("0123456789abcdef0123456789abcdef", "dl", "default", "1", "MY_SECRET", "some-workflow")
+# The last two fill the catch-all routes that answer unknown URLs with a JSON 404.
+SAMPLES = (
+    "0123456789abcdef0123456789abcdef",
+    "dl",
+    "default",
+    "1",
+    "MY_SECRET",
+    "some-workflow",
+    "auth",
+    "/no-such",
+)
 
 
 @pytest.fixture(scope="module")
