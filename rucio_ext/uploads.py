@@ -112,10 +112,12 @@ class Uploads:
     ) -> Task:
         """Check everything that can be checked before any byte moves, then upload in the background."""
         source = resolve_within(self.jupyter_root, path)
-        files = await self.session.vre.executor.run(
-            "workspace", self.session.timeout, workspace_files, self.jupyter_root, source
-        )
-        check_names(files)
+
+        def sized_files() -> list[tuple[Path, int]]:
+            return [(f, f.stat().st_size) for f in workspace_files(self.jupyter_root, source)]
+
+        files = await self.session.vre.executor.run("workspace", self.session.timeout, sized_files)
+        check_names([path for path, _ in files])
         lifetime = lifetime_days * 86400 if lifetime_days else None
 
         def check(client: Client) -> bool:
@@ -125,7 +127,7 @@ class Uploads:
                     f"try user.{client.account}.",
                     code="scope_not_allowed",
                 )
-            client.get_rse(rse)  # 404 for an unknown RSE
+            remember_rse(client, rse)  # 404 for an unknown RSE
             if dataset is None:
                 return False
             try:
@@ -152,18 +154,16 @@ class Uploads:
     async def _run(
         self,
         task: Task,
-        files: list[Path],
+        files: list[tuple[Path, int]],
         rse: str,
         scope: str,
         dataset: tuple[str, str] | None,
         lifetime: int | None,
         dataset_exists: bool,
     ) -> dict[str, Any]:
-        sizes = [f.stat().st_size for f in files]
-        total, done = sum(sizes), 0
+        total, done = sum(size for _, size in files), 0
         task.report(0, total)
-        await self.session.call(lambda c: remember_rse(c, rse))
-        for path, size in zip(files, sizes, strict=True):
+        for path, size in files:
             item: dict[str, Any] = {
                 "path": str(path),
                 "rse": rse,
@@ -177,6 +177,7 @@ class Uploads:
 
             def upload(client: Client, item: dict[str, Any] = item) -> None:
                 refuse_other_content(client, scope, Path(item["path"]))
+                remember_rse(client, rse)  # again per file: rucio-clients' cache entry expires after 15 min
                 uploader = UploadClient(client, logger=rucio_log, tracing=False)  # type: ignore[arg-type]
                 uploader.upload([item])
 
@@ -190,5 +191,5 @@ class Uploads:
             "files": len(files),
             "bytes": total,
             "dataset": f"{dataset[0]}:{dataset[1]}" if dataset else None,
-            "dids": [f"{scope}:{path.name}" for path in files[:MAX_LISTED]],
+            "dids": [f"{scope}:{path.name}" for path, _ in files[:MAX_LISTED]],
         }

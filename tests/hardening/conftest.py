@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
@@ -65,3 +66,26 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture
+def every_path_endpoint_config(jp_server_config, devstack_up, tmp_path) -> dict[str, Any]:
+    """A server whose REANA and Zenodo are the dev stack's and whose Rucio instance answers nothing:
+    every endpoint is there to be probed (auth, XSRF, hostile paths), with a throwaway credential store."""
+    stack = devstack_up("reana", "zenodo")
+    return {
+        **jp_server_config,
+        "VRECommon": {"credentials_path": str(tmp_path / "credentials.json")},
+        "ReanaExtension": {"server_url": stack["reana"]["url"], "call_timeout_seconds": 10},
+        "ZenodoExtension": {"api_url": stack["zenodo"]["api_url"], "timeout_seconds": 10},
+        "RucioExtension": {
+            "instances": [
+                {
+                    "name": "dl",
+                    "rucio_base_url": "http://127.0.0.1:9",
+                    "auth_type": "userpass",
+                    "mode": "download",
+                }
+            ]
+        },
+    }

@@ -108,23 +108,8 @@ def outside(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def jp_server_config(jp_server_config, stack, tmp_path):
-    return {
-        **jp_server_config,
-        "VRECommon": {"credentials_path": str(tmp_path / "credentials.json")},
-        "ReanaExtension": {"server_url": stack["reana"]["url"], "call_timeout_seconds": 10},
-        "ZenodoExtension": {"api_url": stack["zenodo"]["api_url"], "timeout_seconds": 10},
-        "RucioExtension": {
-            "instances": [
-                {
-                    "name": "dl",
-                    "rucio_base_url": "http://127.0.0.1:9",
-                    "auth_type": "userpass",
-                    "mode": "download",
-                }
-            ]
-        },
-    }
+def jp_server_config(every_path_endpoint_config):
+    return every_path_endpoint_config
 
 
 def snapshot(top: Path, root: Path) -> dict[str, tuple[int, int]]:
