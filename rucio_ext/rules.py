@@ -80,10 +80,16 @@ def parse_filter(text: str, name: str) -> list[dict[str, Any]]:
     return filters
 
 
-def refused_filter(text: str, reason: str, keys: list[str]) -> BadRequest:
+def accepted_keys(registered: list[str]) -> list[str]:
+    """The DID columns, then the keys registered on the instance."""
+    return list(DID_COLUMNS) + sorted(k for k in set(registered) if k not in DID_COLUMNS)
+
+
+def refused_filter(text: str, reason: str, registered: list[str]) -> BadRequest:
     """The error for a filter Rucio refused, naming the keys it accepts."""
+    reason = " ".join(reason.split())
     return BadRequest(
-        f"Rucio refused the filter {text!r}: {reason} Keys this instance accepts: {', '.join(keys)}.",
+        f"Rucio refused the filter {text!r}: {reason} Keys this instance accepts: {', '.join(accepted_keys(registered))}.",
         code="filter_refused",
     )
 
@@ -97,9 +103,7 @@ async def filter_keys(session: RucioSession) -> FilterKeys:
         except rucio_errors.RucioException:
             return []  # an instance without meta conventions still filters on DID columns
 
-    extra = await session.call(registered)
-    keys = list(DID_COLUMNS) + [k for k in extra if k not in DID_COLUMNS]
-    return FilterKeys(keys=keys, help=FILTER_HELP)
+    return FilterKeys(keys=accepted_keys(await session.call(registered)), help=FILTER_HELP)
 
 
 def _when(value: Any) -> datetime | None:
@@ -161,6 +165,14 @@ async def my_rules(session: RucioSession, state: str | None, expiring_days: int 
     return MyRuleList(rules=rules, truncated=truncated)
 
 
+def _policy_refused(what: str) -> Forbidden:
+    return Forbidden(
+        f"This Rucio instance does not let your account {what} (its permission policy leaves that to "
+        "its admins). Ask them, or let the rule expire.",
+        code="rule_change_refused",
+    )
+
+
 def _own_rule(client: Client, rule_id: str) -> dict[str, Any]:
     raw = client.get_replication_rule(rule_id)
     if raw["account"] != client.account:
@@ -178,19 +190,32 @@ async def extend_rule(session: RucioSession, rule_id: str, days: int) -> MyRule:
 
     def extend(client: Client) -> dict[str, Any]:
         _own_rule(client, rule_id)
-        client.update_replication_rule(rule_id, {"lifetime": days * 86400})
+        try:
+            client.update_replication_rule(rule_id, {"lifetime": days * 86400})
+        except rucio_errors.AccessDenied:
+            raise _policy_refused("change a rule's lifetime") from None
         return client.get_replication_rule(rule_id)
 
     return my_rule(await session.call(extend))
 
 
 async def remove_rule(session: RucioSession, rule_id: str) -> MyRule:
-    """Remove one of the user's rules (Rucio deletes replicas no other rule protects); the rule as it was."""
+    """Remove one of the user's rules; the rule as Rucio now has it.
+
+    Rucio's API deletes softly: the rule expires within the hour and its
+    cleaner then deletes it, with the replicas no other rule protects.
+    """
 
     def remove(client: Client) -> dict[str, Any]:
         raw = _own_rule(client, rule_id)
-        client.delete_replication_rule(rule_id)
-        return raw
+        try:
+            client.delete_replication_rule(rule_id)
+        except rucio_errors.AccessDenied:
+            raise _policy_refused("remove a rule") from None
+        try:
+            return client.get_replication_rule(rule_id)
+        except rucio_errors.RuleNotFound:
+            return raw  # deleted at once
 
     return my_rule(await session.call(remove))
 

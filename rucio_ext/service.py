@@ -170,14 +170,14 @@ class RucioService:
         filters = rules.parse_filter(meta_filter, name) if meta_filter.strip() else [{"name": name}]
 
         def first(client: Client) -> tuple[list[DIDItem], str | None]:
-            stream = client.list_dids(scope, filters, did_type=did_type, long=True)
-            if not meta_filter.strip():
-                return pages.first(stream, limit, lambda raw: did_item(raw, scope))
             try:
+                stream = client.list_dids(scope, filters, did_type=did_type, long=True)
                 return pages.first(stream, limit, lambda raw: did_item(raw, scope))
             except rules.REFUSED_FILTER as err:
-                keys = list(rules.DID_COLUMNS) + sorted(client.list_keys() or [])
-                raise rules.refused_filter(meta_filter, str(err.args[0] if err.args else err), keys) from None
+                if not meta_filter.strip():
+                    raise
+                reason = str(err.args[0] if err.args else err)
+                raise rules.refused_filter(meta_filter, reason, client.list_keys() or []) from None
 
         items, next_cursor = await session.call(first)
         return DIDPage(items=items, next_cursor=next_cursor)

@@ -210,7 +210,7 @@ OPERATIONS = [
     Op(
         "delete",
         f"{R}/{{instance}}/rules/{{rule_id}}",
-        "Remove one of the user's rules; answers the rule as it was",
+        "Remove one of the user's rules (Rucio deletes softly: it expires within the hour)",
         rucio.MyRule,
     ),
     Op(

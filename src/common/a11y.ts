@@ -63,6 +63,24 @@ export function focusMainField(widget: Widget): boolean {
 }
 
 /**
+ * Focus a widget's main field once it is rendered, and again if whatever ran
+ * the command (the command palette, closing) hands focus back elsewhere
+ * within the next half second.
+ */
+export function focusMainFieldSoon(widget: Widget, within = 500): void {
+  const until = Date.now() + within;
+  const attempt = () => {
+    if (!widget.node.contains(document.activeElement)) {
+      focusMainField(widget);
+    }
+    if (Date.now() < until) {
+      window.setTimeout(attempt, 50);
+    }
+  };
+  window.setTimeout(attempt, 0);
+}
+
+/**
  * Run an action started from `origin` (a button, a row) and keep focus in
  * the panel: if the action re-rendered `origin` away or disabled it, focus
  * goes to `fallback()` instead of dropping to the page body.

@@ -271,7 +271,7 @@ export type paths = {
         get?: never;
         put?: never;
         post?: never;
-        /** Remove one of the user's rules; answers the rule as it was */
+        /** Remove one of the user's rules (Rucio deletes softly: it expires within the hour) */
         delete: operations["deleteRucioInstanceRulesRule_id"];
         options?: never;
         head?: never;

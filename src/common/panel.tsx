@@ -10,11 +10,10 @@ import {
   TranslationBundle
 } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
-import { Message } from '@lumino/messaging';
 import { ISignal, Signal } from '@lumino/signaling';
 import React from 'react';
 
-import { focusMainField } from './a11y';
+import { focusMainFieldSoon } from './a11y';
 import { IVREConnection, ServiceName } from './connection';
 import { IInstanceChoice, PanelHeader } from './PanelHeader';
 import { useExtensionStatus } from './StatusView';
@@ -120,7 +119,7 @@ function PanelBody(props: IPanelBodyProps): JSX.Element {
   );
 }
 
-/** A sidebar panel that focuses its main field whenever it is activated. */
+/** A sidebar panel: the service's view, rendered with React. */
 class SidebarPanel extends ReactWidget {
   constructor(private _props: IPanelBodyProps) {
     super();
@@ -128,22 +127,6 @@ class SidebarPanel extends ReactWidget {
 
   protected render(): JSX.Element {
     return <PanelBody {...this._props} />;
-  }
-
-  protected onActivateRequest(msg: Message): void {
-    super.onActivateRequest(msg);
-    // The React tree may not be rendered yet on the first activation.
-    const tryFocus = (attempts: number) => {
-      if (
-        this.isVisible &&
-        !this.node.contains(document.activeElement) &&
-        !focusMainField(this) &&
-        attempts > 0
-      ) {
-        window.setTimeout(() => tryFocus(attempts - 1), 100);
-      }
-    };
-    tryFocus(20);
   }
 }
 
@@ -181,7 +164,7 @@ export async function addSidebarPanel(
     label: trans.__('Open the %1 panel', title),
     execute: () => {
       app.shell.activateById(panel.id);
-      focusMainField(panel);
+      focusMainFieldSoon(panel);
     }
   });
   options.palette?.addItem({ command, category: trans.__(PALETTE_CATEGORY) });

@@ -165,12 +165,19 @@ function RulesBody(props: {
       return;
     }
     try {
-      await model.service.removeRule(instance.name, rule.id);
-      const said = trans.__(
-        'Removed the rule on %1 for %2',
-        rule.rse_expression,
-        rule.did
-      );
+      const removed = await model.service.removeRule(instance.name, rule.id);
+      const said = removed.expires_at
+        ? trans.__(
+            'Rucio removes the rule on %1 for %2 by %3.',
+            rule.rse_expression,
+            rule.did,
+            new Date(removed.expires_at).toLocaleTimeString()
+          )
+        : trans.__(
+            'Removed the rule on %1 for %2.',
+            rule.rse_expression,
+            rule.did
+          );
       setMessage(said);
       announce(said);
       await model.refreshStates(

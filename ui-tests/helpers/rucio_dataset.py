@@ -4,7 +4,7 @@ Prints JSON: {"did": "user.jdoe:ui-....", "files": {"<file DID>": "<hex of its f
 The bytes sit on a remote RSE (the stack's upload RSE), not on the mounted one,
 so the test sees the dataset go from not available to available.
 
-    .venv/bin/python ui-tests/helpers/rucio_dataset.py [number of files]
+    .venv/bin/python ui-tests/helpers/rucio_dataset.py [number of files] [name prefix]
 """
 
 from __future__ import annotations
@@ -22,13 +22,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 def main() -> int:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 2
+    prefix = sys.argv[2] if len(sys.argv) > 2 else ""  # datasets of one test found by one pattern
     home = Path(os.environ.get("VRE_DEVSTACK_HOME", REPO / ".devstack"))
     rucio = json.loads((home / "stack.json").read_text())["rucio"]
     os.environ["RUCIO_CONFIG"] = rucio["client_config"]
     from rucio.client import Client
     from rucio.client.uploadclient import UploadClient
 
-    scope, dataset = f"user.{rucio['account']}", f"ui-test.{uuid.uuid4().hex[:12]}"
+    scope, dataset = f"user.{rucio['account']}", f"ui-test.{prefix}{uuid.uuid4().hex[:12]}"
     files: dict[str, str] = {}
     items = []
     with tempfile.TemporaryDirectory() as tmp:

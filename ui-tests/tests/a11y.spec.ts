@@ -21,6 +21,7 @@ const SAMPLE = path.resolve(
 const DATASET = 'atlas_open:opendata.pp_13TeV.2016.periodA.PHYSLITE';
 
 test.use({ viewport: { width: 1280, height: 800 } });
+test.setTimeout(300_000);
 
 async function openPanel(page: IJupyterLabPageFixture, id: string) {
   const panel = page.locator(`#${id}`);

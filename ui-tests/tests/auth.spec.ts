@@ -2,6 +2,7 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as path from 'path';
 
 import { fakeTask, FakeVRE } from './fakeVRE';
+import { showDetails } from './rucioPanel';
 
 /** Where the screenshots used by the README and the docs are written. */
 const IMAGES = path.resolve(__dirname, '..', '..', 'docs', 'images');
@@ -64,6 +65,12 @@ test.describe('Sign-in and credentials', () => {
       await vre.install(page);
       await page.goto();
       const panel = await openPanel(page, service);
+      // One compact line says who and where; the details open on demand.
+      await expect(panel.locator('.jp-vre-ConnectionLine')).toContainText(
+        'alice'
+      );
+      await expect(panel.locator('.jp-vre-ConnectionView')).toHaveCount(0);
+      await showDetails(panel);
       const view = panel.locator('.jp-vre-ConnectionView');
       await expect(view.getByText('Signed in as alice')).toBeVisible();
       await expect(
@@ -89,12 +96,23 @@ test.describe('Sign-in and credentials', () => {
     await vre.install(page);
     await page.goto();
     const panel = await openPanel(page, 'reana');
-    const token = panel.getByLabel('Access token');
+    // Not connected: the header says so, and what to do, with the form.
+    await expect(panel.locator('.jp-vre-ConnectionLine-state')).toHaveText(
+      'needs attention'
+    );
+    const problem = panel.locator('.jp-vre-Problem');
+    await expect(problem).toContainText('Not connected to REANA');
+    const token = problem.getByLabel('Access token');
     await expect(token).toHaveAttribute('type', 'password');
     await token.fill('reana-token-0123');
     await page.screenshot({ path: path.join(IMAGES, 'auth-reana-token.png') });
-    await panel.getByRole('button', { name: 'Connect' }).click();
+    await problem.getByRole('button', { name: 'Connect' }).click();
+    await expect(problem).toHaveCount(0);
+    await expect(panel.locator('.jp-vre-ConnectionLine-state')).toHaveText(
+      'connected'
+    );
 
+    await showDetails(panel);
     const item = panel.locator('.jp-vre-Connection', { hasText: 'REANA' });
     await expect(item.locator('.jp-vre-Connection-state')).toHaveText(
       'Connected'

@@ -3,6 +3,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { actionBar, searchRucio, showDetails } from './rucioPanel';
+
 /**
  * The whole lifecycle on the dev stack: a dataset found in the real Rucio and made
  * available on the mounted RSE, attached to a notebook, read by a workflow on the
@@ -52,7 +54,10 @@ async function connect(
   token: string
 ) {
   await page.locator(`.jp-SideBar [data-id="${panelId}"]`).click();
-  const row = page.locator(`#${panelId} [data-instance="${instance}"]`);
+  await showDetails(page.locator(`#${panelId}`));
+  const row = page.locator(
+    `#${panelId} .jp-vre-Connection[data-instance="${instance}"]`
+  );
   if (await row.getByLabel('Access token').isVisible()) {
     await row.getByLabel('Access token').fill(token);
     await row.getByRole('button', { name: 'Connect' }).click();
@@ -87,18 +92,10 @@ test('from a Rucio dataset to a REANA run to a Zenodo DOI, with an RO-Crate', as
   );
 
   // Find the dataset in the Rucio panel and make it available on the mounted RSE.
-  await page.locator('.jp-SideBar [data-id="jp-vre-rucio-panel"]').click();
-  const panel = page.locator('#jp-vre-rucio-panel');
-  await panel
-    .locator('.jp-vre-RucioView-instance select')
-    .selectOption('devstack');
-  await expect(panel.getByText('Connected.', { exact: true })).toBeVisible();
-  await panel.getByLabel('DID to search, as scope:name').fill(dataset.did);
-  await panel.getByLabel('Type of DID').selectOption('dataset');
-  await panel.getByRole('button', { name: 'Search' }).click();
+  const panel = await searchRucio(page, dataset.did, 'dataset');
   const datasetRow = panel.locator(`.jp-vre-DID[data-did="${dataset.did}"]`);
   await datasetRow.click();
-  const actions = panel.locator('.jp-vre-DIDActions');
+  const actions = actionBar(panel);
   await actions.getByRole('button', { name: 'Make available' }).click();
   await expect(datasetRow.locator('.jp-vre-DID-state')).toHaveText(
     'Available',
@@ -111,9 +108,9 @@ test('from a Rucio dataset to a REANA run to a Zenodo DOI, with an RO-Crate', as
     await page.locator('.jp-SideBar [data-id="jp-vre-rucio-panel"]').click();
   }
   await datasetRow.click();
-  await actions.getByRole('button', { name: 'Attach to notebook' }).click();
+  await actions.getByRole('button', { name: 'Attach…' }).click();
   const dialog = page.locator('.jp-Dialog');
-  await dialog.locator('input').fill('events');
+  await dialog.getByLabel('Variable name').fill('events');
   await dialog.getByRole('button', { name: 'Attach' }).click();
   await expect(page.locator('.jp-vre-AttachmentsStatus')).toHaveText(
     'Rucio: 1 variable injected'

@@ -1,6 +1,8 @@
 import { expect, test } from '@jupyterlab/galata';
 import * as path from 'path';
 
+import { showDetails } from './rucioPanel';
+
 /** Where the screenshots used by the README and the docs are written. */
 const IMAGES = path.resolve(__dirname, '..', '..', 'docs', 'images');
 
@@ -46,6 +48,14 @@ test.describe('VRE sidebar panels', () => {
       const body = page.locator(`#${panel.id}`);
       await expect(body).toBeVisible();
       await expect(body.locator('h2')).toHaveText(panel.title);
+      // The task first: the panel's own view comes right after the one-line header.
+      const header = body.locator('.jp-vre-Panel-header');
+      await expect(header.locator('.jp-vre-ConnectionLine')).toContainText(
+        'jdoe'
+      );
+      expect((await header.boundingBox())!.height).toBeLessThan(40);
+      // The configuration is in the details, on demand.
+      await showDetails(body);
       for (const fact of panel.facts) {
         await expect(body.getByText(fact, { exact: true })).toBeVisible();
       }
@@ -64,13 +74,20 @@ test.describe('VRE sidebar panels', () => {
     );
     await page.locator('.jp-SideBar [data-id="jp-vre-reana-panel"]').click();
     const panel = page.locator('#jp-vre-reana-panel');
-    await panel.getByText('Refresh').click();
-    const alert = panel.locator('[role="alert"]');
+    await showDetails(panel);
+    await panel.getByRole('button', { name: 'Refresh' }).click();
+    await showDetails(panel, false);
+    // Broken: said at the top, prominently, with what to do.
+    const alert = panel.locator('.jp-vre-Problem');
     await expect(alert).toContainText('server extension did not answer');
     await expect(alert).toContainText('Ask your hub admin');
+    await expect(panel.locator('.jp-vre-ConnectionLine-state')).toHaveText(
+      'needs attention'
+    );
     await page.screenshot({ path: path.join(IMAGES, 'panel-error.png') });
     await page.unroute(reanaStatus);
-    await panel.getByText('Refresh').click();
+    await showDetails(panel);
+    await panel.getByRole('button', { name: 'Refresh' }).click();
     await expect(alert).toHaveCount(0);
     await expect(panel.getByText('Configured', { exact: true })).toBeVisible();
   });
@@ -86,6 +103,8 @@ test.describe('VRE sidebar panels', () => {
     await page.keyboard.type('Open the Rucio panel');
     await page.keyboard.press('Enter');
     await expect(page.locator('#jp-vre-rucio-panel')).toBeVisible();
+    // Opened by command, the panel has focus on its main field.
+    await expect(page.getByLabel('DID to search, as scope:name')).toBeFocused();
   });
 
   test('the README screenshot: all three panels in the sidebar', async ({
@@ -93,10 +112,11 @@ test.describe('VRE sidebar panels', () => {
   }) => {
     await page.locator('.jp-SideBar [data-id="jp-vre-rucio-panel"]').click();
     await expect(
-      page
-        .locator('#jp-vre-rucio-panel')
-        .getByText('Configured', { exact: true })
-    ).toBeVisible();
+      page.locator('#jp-vre-rucio-panel .jp-vre-ConnectionLine-state')
+    ).toHaveText('connected');
     await page.screenshot({ path: path.join(IMAGES, 'panels.png') });
+    await page.theme.setDarkTheme();
+    await page.screenshot({ path: path.join(IMAGES, 'panels-dark.png') });
+    await page.theme.setLightTheme();
   });
 });

@@ -1,7 +1,14 @@
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, test } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+
+import {
+  actionBar,
+  didRow as row,
+  openRucio,
+  searchRucio as search
+} from './rucioPanel';
 
 /** Against the dev stack's real Rucio (instance `devstack` of jupyter_server_test_config.py). */
 
@@ -17,59 +24,26 @@ interface IFreshDataset {
 }
 
 /** A new dataset on a remote RSE of the dev stack, not yet on the mounted one. */
-function freshDataset(files = 2): IFreshDataset {
+function freshDataset(files = 2, prefix = ''): IFreshDataset {
   const out = execFileSync(
     path.join(REPO, '.venv', 'bin', 'python'),
-    [path.join(REPO, 'ui-tests', 'helpers', 'rucio_dataset.py'), String(files)],
+    [
+      path.join(REPO, 'ui-tests', 'helpers', 'rucio_dataset.py'),
+      String(files),
+      prefix
+    ],
     { encoding: 'utf-8', timeout: 120_000 }
   );
   return JSON.parse(out.trim().split('\n').pop()!);
 }
 
-/** A wider left sidebar, so rows show their names (and screenshots are readable). */
-async function widenSidebar(page: IJupyterLabPageFixture) {
-  const handle = page
-    .locator('#jp-main-split-panel > .lm-SplitPanel-handle')
-    .first();
-  const box = await handle.boundingBox();
-  if (box && box.x < 450) {
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(520, box.y + box.height / 2, { steps: 5 });
-    await page.mouse.up();
-  }
-}
-
-async function openRucio(page: IJupyterLabPageFixture) {
-  const panel = page.locator('#jp-vre-rucio-panel');
-  if (!(await panel.isVisible())) {
-    await page.locator('.jp-SideBar [data-id="jp-vre-rucio-panel"]').click();
-  }
-  await expect(panel).toBeVisible();
-  await widenSidebar(page);
-  const picker = panel.locator('.jp-vre-RucioView-instance select');
-  await picker.selectOption('devstack');
-  await expect(panel.getByText('Connected.', { exact: true })).toBeVisible();
-  return panel;
-}
-
-async function search(
-  page: IJupyterLabPageFixture,
-  pattern: string,
-  type: string
-) {
-  const panel = await openRucio(page);
-  await panel.getByLabel('DID to search, as scope:name').fill(pattern);
-  await panel.getByLabel('Type of DID').selectOption(type);
-  await panel.getByRole('button', { name: 'Search' }).click();
-  return panel;
-}
-
-function row(
-  panel: ReturnType<IJupyterLabPageFixture['locator']>,
-  did: string
-) {
-  return panel.locator(`.jp-vre-DID[data-did="${did}"]`);
+/** The root client of the dev stack sets the user's quota on the mounted RSE (bytes; "reset" restores it). */
+function setQuota(bytes: number | 'reset') {
+  execFileSync(
+    path.join(REPO, '.venv', 'bin', 'python'),
+    [path.join(REPO, 'ui-tests', 'helpers', 'rucio_quota.py'), String(bytes)],
+    { encoding: 'utf-8', timeout: 60_000 }
+  );
 }
 
 test.describe('The Rucio panel on the dev stack', () => {
@@ -91,8 +65,10 @@ test.describe('The Rucio panel on the dev stack', () => {
       'Not available'
     );
     await datasetRow.click();
-    const actions = panel.locator('.jp-vre-DIDActions');
-    await expect(actions.locator('h4')).toHaveText(dataset.did);
+    const actions = actionBar(panel);
+    await expect(panel.locator('.jp-vre-DIDDetails-name')).toHaveText(
+      dataset.did
+    );
 
     // Make it available: the task runs and reaches Done; the row then says Available.
     await actions.getByRole('button', { name: 'Make available' }).click();
@@ -104,15 +80,28 @@ test.describe('The Rucio panel on the dev stack', () => {
     await expect(datasetRow.locator('.jp-vre-DID-state')).toHaveText(
       'Available'
     );
+    // "Make available" is off now, and where the files are on the mount is shown.
+    await expect(
+      actions.getByRole('button', { name: 'Make available' })
+    ).toBeDisabled();
+    const mount = panel.locator('.jp-vre-DIDDetails-mount');
+    await expect(mount).toContainText('(2 files)');
+    await expect(
+      mount.getByRole('button', { name: 'Copy the paths' })
+    ).toBeVisible();
 
-    // Its files, listed under it, are available too, with their local path.
-    await datasetRow.locator('.jp-vre-DID-toggle').click();
+    // Opened, it lists its files (breadcrumbs lead back), available too, with their path.
+    await datasetRow.dblclick();
+    const crumbs = panel.getByRole('navigation', { name: 'Location' });
+    await expect(crumbs).toContainText('Results');
     const fileRow = row(panel, firstFile);
     await expect(fileRow.locator('.jp-vre-DID-state')).toHaveText('Available');
     await fileRow.click();
     await expect(
-      actions.getByRole('button', { name: 'Copy local path' })
+      mount.getByRole('button', { name: 'Copy the path' })
     ).toBeVisible();
+    await crumbs.getByRole('button', { name: 'Results' }).click();
+    await expect(datasetRow).toHaveClass(/jp-mod-selected/);
 
     // A notebook with a Python kernel; attach the dataset as `events`.
     await page.notebook.createNew('rucio-attach.ipynb');
@@ -123,9 +112,13 @@ test.describe('The Rucio panel on the dev stack', () => {
     );
     await openRucio(page);
     await datasetRow.click();
-    await actions.getByRole('button', { name: 'Attach to notebook' }).click();
+    await actions.getByRole('button', { name: 'Attach…' }).click();
     const dialog = page.locator('.jp-Dialog');
-    await dialog.locator('input').fill('events');
+    // The dialog says what the variable will hold.
+    await expect(dialog).toContainText(
+      'a list of local paths (2 paths), sorted'
+    );
+    await dialog.getByLabel('Variable name').fill('events');
     await dialog.getByRole('button', { name: 'Attach' }).click();
 
     const status = page.locator('.jp-vre-AttachmentsStatus');
@@ -201,17 +194,24 @@ test.describe('The Rucio panel on the dev stack', () => {
     await page.notebook.createNew('rucio-later.ipynb');
     const panel = await search(page, dataset.did, 'all');
     const datasetRow = row(panel, dataset.did);
+    await expect(datasetRow.locator('.jp-vre-DID-state')).toHaveText(
+      'Not available'
+    );
     await datasetRow.click();
-    const actions = panel.locator('.jp-vre-DIDActions');
-    await actions.getByRole('button', { name: 'Attach to notebook' }).click();
+    const actions = actionBar(panel);
+    await actions.getByRole('button', { name: 'Attach…' }).click();
     const dialog = page.locator('.jp-Dialog');
+    // It offers to make the data available; here the user declines.
+    const offer = dialog.getByLabel(/Make it available now/);
+    await expect(offer).toBeChecked();
+    await offer.uncheck();
     // A Python keyword is refused, with the reason.
-    await dialog.locator('input').fill('lambda');
+    await dialog.getByLabel('Variable name').fill('lambda');
     await dialog.getByRole('button', { name: 'Attach' }).click();
     await expect(page.locator('.jp-Dialog')).toContainText(
       'This is a Python keyword.'
     );
-    await page.locator('.jp-Dialog input').fill('later');
+    await page.locator('.jp-Dialog').getByLabel('Variable name').fill('later');
     await page
       .locator('.jp-Dialog')
       .getByRole('button', { name: 'Attach' })
@@ -247,35 +247,173 @@ test.describe('The Rucio panel on the dev stack', () => {
     await expect(status).toHaveCount(0);
   });
 
-  test('screenshots of the panel in the light and the dark theme', async ({
+  test('screenshots of the panel in the light and the dark theme, at the default sidebar width', async ({
     page
   }) => {
-    const panel = await search(page, 'atlas_open:*', 'all');
-    const first = panel.locator('.jp-vre-DID').first();
-    await expect(first).toBeVisible();
-    await first.locator('.jp-vre-DID-toggle').click();
-    await expect(panel.locator('.jp-vre-DID').nth(1)).toBeVisible();
-    // Rows say where they stand (a failed question is asked again a few seconds later).
-    const lastFile = panel
-      .locator('.jp-vre-DID')
-      .filter({ hasText: 'F' })
-      .last();
-    await expect(lastFile.locator('.jp-vre-DID-state')).toHaveText(
+    // The default sidebar width: names cut in the middle, the end of each kept.
+    const panel = await openRucio(page, 'devstack', 300);
+    await panel.getByLabel('DID to search, as scope:name').fill('atlas_open:*');
+    await panel.getByRole('button', { name: 'Search' }).click();
+    const periodA = row(
+      panel,
+      'atlas_open:opendata.pp_13TeV.2016.periodA.PHYSLITE'
+    );
+    await expect(periodA.locator('.jp-vre-MiddleEllipsis-tail')).toHaveText(
+      'riodA.PHYSLITE'.slice(-12)
+    );
+    // Datasets and containers by default, no files mixed in; no repeated scope.
+    await expect(
+      panel.locator('.jp-vre-DID[data-did*="pool.root"]')
+    ).toHaveCount(0);
+    await expect(periodA.locator('.jp-vre-DID-name')).not.toContainText(
+      'atlas_open:'
+    );
+    await expect(periodA.locator('.jp-vre-DID-name')).toHaveAttribute(
+      'title',
+      'atlas_open:opendata.pp_13TeV.2016.periodA.PHYSLITE'
+    );
+    await expect(periodA.locator('.jp-vre-DID-state')).toHaveText(
       /^(Available|Not available)$/,
       { timeout: 60_000 }
     );
-    await panel.locator('.jp-vre-DID').nth(1).click();
-    await expect(panel.locator('.jp-vre-DIDActions')).toBeVisible();
-    // Keyboard: the tree takes focus and the arrows move through it.
-    await panel.locator('[role="tree"]').focus();
-    await page.keyboard.press('ArrowDown');
-    await expect(panel.locator('.jp-vre-DID.jp-mod-active')).toHaveCount(1);
-    await panel.locator('.jp-vre-RucioView').scrollIntoViewIfNeeded();
+    await periodA.click();
+    await expect(panel.locator('.jp-vre-MetadataList')).toContainText(
+      'Datatype'
+    );
     await page.screenshot({ path: path.join(IMAGES, 'rucio-panel-light.png') });
     await page.theme.setDarkTheme();
-    await expect(panel.locator('.jp-vre-DIDActions')).toBeVisible();
+    await expect(panel.locator('.jp-vre-MetadataList')).toBeVisible();
     await page.screenshot({ path: path.join(IMAGES, 'rucio-panel-dark.png') });
     await page.theme.setLightTheme();
+  });
+
+  test('metadata filters: the keys the instance accepts, and a clear message for one it refuses', async ({
+    page
+  }) => {
+    const panel = await search(
+      page,
+      'atlas_open:*',
+      'dataset',
+      'datatype=DAOD_PHYSLITE,length>2'
+    );
+    await expect(panel.locator('.jp-vre-DID')).toHaveCount(1);
+    await expect(
+      row(panel, 'atlas_open:opendata.pp_13TeV.2016.periodA.PHYSLITE')
+    ).toBeVisible();
+    await panel.getByText('How to filter').click();
+    await expect(panel.locator('.jp-vre-RucioSearch-help')).toContainText(
+      /Keys this instance accepts: .*datatype/
+    );
+    await panel.getByLabel('Metadata filter').fill('nokey=1');
+    await panel.getByRole('button', { name: 'Search' }).click();
+    const refused = panel.locator('.jp-vre-RucioSearch-error');
+    await expect(refused).toContainText("Rucio refused the filter 'nokey=1'");
+    await expect(refused).toContainText('Keys this instance accepts:');
+    await expect(panel.getByLabel('Metadata filter')).toHaveAttribute(
+      'aria-invalid',
+      'true'
+    );
+    await page.screenshot({ path: path.join(IMAGES, 'rucio-filter.png') });
+  });
+
+  test('several datasets made available in one action, with a warning before the quota is passed', async ({
+    page
+  }) => {
+    const group = `g${Date.now().toString(36)}`;
+    const first = freshDataset(1, group);
+    const second = freshDataset(1, group);
+    const panel = await search(page, `user.jdoe:ui-test.${group}*`, 'dataset');
+    const a = row(panel, first.did);
+    const b = row(panel, second.did);
+    await expect(b).toBeVisible();
+    await a.click();
+    await b.click({ modifiers: ['Control'] });
+    const actions = actionBar(panel);
+    await expect(actions).toContainText('2 selected');
+    await expect(panel.locator('.jp-vre-RucioSelection')).toContainText(
+      '2 DIDs selected'
+    );
+
+    // A quota smaller than the two datasets: a warning first, and Cancel starts nothing.
+    setQuota(1000);
+    try {
+      await panel.getByRole('button', { name: 'My rules and quota' }).click();
+      await expect(
+        panel.locator('.jp-vre-Quota tr[data-rse="VRE-MOUNT"]')
+      ).toContainText('1 kB');
+      await actions.getByRole('button', { name: 'Make available' }).click();
+      const warning = page.locator('.jp-Dialog');
+      await expect(warning).toContainText('Over your quota on VRE-MOUNT');
+      await page.screenshot({
+        path: path.join(IMAGES, 'rucio-quota-warning.png')
+      });
+      await warning.getByRole('button', { name: 'Cancel' }).click();
+      await expect(
+        actions.getByRole('button', { name: 'Make available' })
+      ).toBeFocused();
+    } finally {
+      setQuota('reset');
+    }
+    // With the quota back, both go in one task.
+    await panel
+      .locator('.jp-vre-RulesFilter')
+      .getByRole('button', { name: 'Refresh rules' })
+      .click();
+    await actions.getByRole('button', { name: 'Make available' }).click();
+    const task = panel.locator('.jp-vre-Task').first();
+    await expect(task).toContainText('(and 1 more)');
+    await expect(task.locator('.jp-vre-Task-state')).toHaveText('Done', {
+      timeout: REPLICATION_MS
+    });
+    await expect(a.locator('.jp-vre-DID-state')).toHaveText('Available');
+    await expect(b.locator('.jp-vre-DID-state')).toHaveText('Available');
+
+    // My rules lists both, with state, RSE, lock counts and expiry; the stuck filter shows none of them.
+    const rules = panel.locator('.jp-vre-RulesBody');
+    await rules.getByRole('button', { name: 'Refresh rules' }).click();
+    const rule = rules
+      .locator('.jp-vre-Rule', { hasText: first.did })
+      .filter({ hasText: 'VRE-MOUNT' });
+    await expect(rule).toContainText('OK');
+    await expect(rule).toContainText('locks 1 OK · 0 replicating · 0 stuck');
+    await expect(rule).toContainText('expires');
+    await rules.getByRole('button', { name: 'Stuck' }).click();
+    await expect(
+      rules.locator('.jp-vre-Rule', { hasText: first.did })
+    ).toHaveCount(0);
+    await rules.getByRole('button', { name: 'All' }).click();
+    // Removing asks first; the dev stack's policy leaves rule changes to admins, which the panel says.
+    await rule.getByRole('button', { name: 'Remove…' }).click();
+    const confirm = page.locator('.jp-Dialog');
+    await expect(confirm).toContainText('Remove rule?');
+    await page.screenshot({ path: path.join(IMAGES, 'rucio-rules.png') });
+    await confirm.getByRole('button', { name: 'Remove rule' }).click();
+    await expect(rules.getByRole('status')).toContainText('permission policy');
+  });
+
+  test('Insert into notebook: a code cell that uses the attached dataset', async ({
+    page
+  }) => {
+    const dataset = freshDataset(1);
+    await page.notebook.createNew('rucio-insert.ipynb');
+    const panel = await search(page, dataset.did, 'dataset');
+    await row(panel, dataset.did).click();
+    await actionBar(panel)
+      .getByRole('button', { name: 'Insert into notebook' })
+      .click();
+    const dialog = page.locator('.jp-Dialog');
+    await dialog.getByLabel('Variable name').fill('inputs');
+    await dialog.getByRole('button', { name: 'Attach' }).click(); // made available too (checked)
+    await expect(page.locator('.jp-vre-AttachmentsStatus')).toHaveText(
+      'Rucio: 1 variable injected',
+      { timeout: REPLICATION_MS }
+    );
+    await expect(page.locator('.jp-Cell').nth(1)).toContainText(
+      'for path in inputs:'
+    );
+    await page.notebook.runCell(1);
+    const output = (await page.notebook.getCellTextOutput(1))?.[0] ?? '';
+    expect(output).toMatch(/\.part0\.root \d+/);
   });
 
   test('upload a file from the file browser’s context menu, then find it by search', async ({
@@ -327,7 +465,7 @@ test.describe('The Rucio panel on the dev stack', () => {
     await search(page, datasetDID, 'dataset');
     const datasetRow = row(panel, datasetDID);
     await expect(datasetRow).toBeVisible();
-    await datasetRow.locator('.jp-vre-DID-toggle').click();
+    await datasetRow.dblclick();
     await expect(row(panel, `user.jdoe:${name}`)).toBeVisible();
   });
 });

@@ -1,6 +1,8 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as path from 'path';
 
+import { showDetails } from './rucioPanel';
+
 /**
  * Against the real server: the identity comes from a real IAM token (the dev
  * stack's IAM), and entering a credential really stores it server-side.
@@ -18,6 +20,9 @@ test('every panel shows the IAM identity and its service connections', async ({
   page
 }) => {
   const rucio = await openPanel(page, 'rucio');
+  // The compact line: user · instance ● state; the details on demand.
+  await expect(rucio.locator('.jp-vre-ConnectionLine')).toContainText('jdoe');
+  await showDetails(rucio);
   await expect(rucio.getByText('Signed in as jdoe')).toBeVisible();
   await expect(rucio.getByText('renewed automatically')).toBeVisible();
   const escape = rucio.locator('[data-instance="escape"]');
@@ -30,6 +35,7 @@ test('every panel shows the IAM identity and its service connections', async ({
   await page.screenshot({ path: path.join(IMAGES, 'signin-rucio.png') });
 
   const zenodo = await openPanel(page, 'zenodo');
+  await showDetails(zenodo);
   await expect(zenodo.getByText('Signed in as jdoe')).toBeVisible();
   await expect(zenodo.locator('[data-instance="custom"]')).toContainText(
     'Not connected'
@@ -41,7 +47,8 @@ test('a REANA token entered in the panel is stored server-side, never shown', as
 }) => {
   const token = 'ui-test-reana-token-7f3a';
   const reana = await openPanel(page, 'reana');
-  const row = reana.locator('[data-instance="default"]');
+  await showDetails(reana);
+  const row = reana.locator('.jp-vre-Connection[data-instance="default"]');
   await expect(row).toContainText('Not connected');
 
   const put = page.waitForRequest(
@@ -59,9 +66,9 @@ test('a REANA token entered in the panel is stored server-side, never shown', as
 
   // The server remembers it: a reload still shows REANA connected.
   await page.reload();
-  const again = (await openPanel(page, 'reana')).locator(
-    '[data-instance="default"]'
-  );
+  const reloaded = await openPanel(page, 'reana');
+  await showDetails(reloaded);
+  const again = reloaded.locator('.jp-vre-Connection[data-instance="default"]');
   await expect(again).toContainText('Connected');
   await again.getByRole('button', { name: 'Disconnect' }).click();
   await expect(again).toContainText('Not connected');
