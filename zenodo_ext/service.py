@@ -10,18 +10,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from vre_common.errors import BackendError, BadRequest, Conflict, NotFound
+from vre_common.errors import BackendError, BadRequest, Conflict
 from vre_common.models import TaskInfo
 from vre_common.paths import resolve_within
 from vre_common.streams import CHUNK, read_file, save_stream
 from vre_common.tasks import Task
+from vre_common.workspace import PUBLISHED_RECORD, workspace_files
 
 from .client import ZenodoSession, check_response, map_error, scrub
 from .metadata import check_metadata, citation, load_licenses, read_codemeta
@@ -45,8 +45,7 @@ from .models import (
 )
 
 MAX_PAGE = 100
-MAX_FILES = 100  # Zenodo's limit of files per record
-SKIPPED_DIRS = {"__pycache__", ".ipynb_checkpoints", ".git", "node_modules"}
+MAX_FILES = PUBLISHED_RECORD.max_files
 SAFE_NAME = re.compile(r"^[^/\\\x00]{1,255}$")
 
 
@@ -233,50 +232,13 @@ class ZenodoService:
         return deposition(await self.session.call(new_version))
 
     # --- upload ---------------------------------------------------------------------
-    def _plan(self, paths: list[str]) -> list[tuple[str, Path, int]]:
-        """(name on Zenodo, local path, size) for each file under `paths`; blocking."""
-        plan: dict[str, tuple[Path, int]] = {}
-        for user_path in paths:
-            top = resolve_within(self.root, user_path)
-            if not top.exists():
-                raise NotFound(f"There is no {user_path} in your workspace.", code="path_not_found")
-            if top.is_file():
-                found = [(top.name, top)]
-            else:
-                found = []
-                for folder, dirs, files in os.walk(top):
-                    dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
-                    for name in sorted(files):
-                        if name.startswith("."):
-                            continue
-                        relative = (Path(folder) / name).relative_to(top)
-                        # Zenodo's file names are flat: a subfolder becomes part of the name.
-                        real = resolve_within(self.root, str((Path(folder) / name).relative_to(self.root)))
-                        if real.is_file():
-                            found.append(("__".join(relative.parts), real))
-            for name, real in found:
-                if name in plan and plan[name][0] != real:
-                    raise BadRequest(
-                        f"Two files would both be called {name!r} on Zenodo; rename one.", code="name_clash"
-                    )
-                plan[name] = (real, real.stat().st_size)
-        if not plan:
-            raise BadRequest("There are no files to upload in what you selected.", code="nothing_to_upload")
-        if len(plan) > MAX_FILES:
-            raise BadRequest(
-                f"Zenodo takes at most {MAX_FILES} files per record, and this is {len(plan)}: "
-                "zip some folders first.",
-                code="too_many_files",
-            )
-        return [(name, real, size) for name, (real, size) in plan.items()]
-
     async def upload(self, deposition_id: int, paths: list[str]) -> TaskInfo:
         """Upload workspace files and folders to a draft, as a task with byte progress.
 
         Retry-safe: a file already in the draft with the same name, size and md5
         is skipped; any other is put again under its name, which replaces it.
         """
-        plan = await self.vre.executor.run("workspace", 60, self._plan, paths)
+        plan = await workspace_files(self.vre.executor, self.root, paths, PUBLISHED_RECORD)
         raw = await self._raw_deposition(deposition_id)
         head = summary(raw)
         if head.published:
@@ -287,35 +249,42 @@ class ZenodoService:
         if not bucket:
             raise BackendError("Zenodo", "the deposition has no file bucket; is it a new-style draft?")
         present = {f.name: f for f in (file_info(x) for x in raw.get("files") or [])}
-        if len(set(present) | {name for name, _, _ in plan}) > MAX_FILES:
+        if len(set(present) | {file.name for file in plan}) > MAX_FILES:
             raise BadRequest(f"Zenodo takes at most {MAX_FILES} files per record.", code="too_many_files")
         token = self.session.token()
-        total = sum(size for _, _, size in plan)
+        total = sum(file.size for file in plan)
         label = paths[0] if len(paths) == 1 else f"{len(paths)} items"
+        renamed = {file.path: file.name for file in plan if file.name != file.path}
+        note = " (files in subfolders named folder__file)" if renamed else ""
 
         async def work(task: Task) -> dict[str, Any]:
             sent = skipped = 0
             task.report(0, total)
             try:
                 async with self.session.http() as http:
-                    for name, path, size in plan:
-                        known = present.get(name)
-                        if known and known.size == size and known.checksum == await md5_of(path):
+                    for file in plan:
+                        known = present.get(file.name)
+                        if known and known.size == file.size and known.checksum == await md5_of(file.local):
                             skipped += 1
                         else:
-                            await self._put(
-                                http, task, f"{bucket}/{quote(name)}", path, size, sent, total, token
-                            )
-                        sent += size
+                            url = f"{bucket}/{quote(file.name)}"
+                            await self._put(http, task, url, file.local, file.size, sent, total, token)
+                        sent += file.size
                         task.report(sent, total)
             except asyncio.CancelledError:
                 raise
             except Exception as err:
                 raise map_error(err, token) from None
-            return {"deposition_id": deposition_id, "files": len(plan), "skipped": skipped, "bytes": total}
+            return {
+                "deposition_id": deposition_id,
+                "files": len(plan),
+                "skipped": skipped,
+                "bytes": total,
+                "renamed": renamed,
+            }
 
         task = self.vre.tasks.start(
-            "zenodo.upload", f"Upload {label} to Zenodo #{deposition_id}", work, unit="bytes"
+            "zenodo.upload", f"Upload {label} to Zenodo #{deposition_id}{note}", work, unit="bytes"
         )
         return task.info()
 
