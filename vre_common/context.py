@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
-from tornado.ioloop import PeriodicCallback
 from traitlets.config import Config
 
 from .config import IAMTokens, VRECommon
@@ -21,7 +20,6 @@ from .tasks import TaskRegistry
 from .tokens import TokenManager
 
 SETTINGS_KEY = "vre_context"
-CREDENTIALS_CHECK_SECONDS = 5
 SERVICE_ORDER = ("rucio", "reana", "zenodo")  # as the panels are ordered in the sidebar
 
 AuthKind = Literal["iam", "token", "userpass", "x509"]
@@ -58,17 +56,7 @@ class VREContext:
         if SETTINGS_KEY in settings:
             return settings[SETTINGS_KEY], False
         settings[SETTINGS_KEY] = context = cls(config)
-        context.watch_credentials()
         return context, True
-
-    def watch_credentials(self, every_seconds: float = CREDENTIALS_CHECK_SECONDS) -> None:
-        """Pick up changes others make to the credentials file, checked off the event loop."""
-
-        async def reload() -> None:
-            await self.executor.run("credential store", 10, self.credentials.reload)
-
-        self._watch = PeriodicCallback(reload, every_seconds * 1000)
-        self._watch.start()
 
     def register(self, spec: ServiceAuth) -> None:
         self._services[(spec.service, spec.instance)] = spec
@@ -141,8 +129,6 @@ class VREContext:
         return self.connection(spec, (await self.tokens.state())[1])
 
     async def close(self) -> None:
-        if watch := getattr(self, "_watch", None):
-            watch.stop()
         self.tasks.cancel_all()
         await self.tokens.close()
         self.executor.shutdown()
