@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -28,28 +28,43 @@ async def save_stream(chunks: AsyncIterable[bytes], target: Path, on_bytes: Byte
     `target` appears only complete: on any error or cancellation the temporary
     file is removed and an existing `target` is left as it was.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = await asyncio.to_thread(
-        tempfile.mkstemp, dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-    )
+    try:
+        fd, tmp_name = await asyncio.to_thread(_open_temporary, target)
+    except OSError as err:
+        raise local_file_error(err, target.name) from None
     tmp = Path(tmp_name)
     handle = os.fdopen(fd, "wb")
     written = 0
     try:
-        async for chunk in chunks:
-            await asyncio.to_thread(handle.write, chunk)
+        async for chunk in chunks:  # an OSError from here is the backend's stream, not the workspace
+            await _local(asyncio.to_thread(handle.write, chunk), target)
             written += len(chunk)
             if on_bytes:
                 on_bytes(written)
-        await asyncio.to_thread(_flush_and_close, handle)
-        await asyncio.to_thread(tmp.replace, target)
-    except BaseException as err:
-        handle.close()
-        tmp.unlink(missing_ok=True)
-        if isinstance(err, OSError):  # the workspace's problem (a full disk, a permission), said as such
-            raise local_file_error(err, target.name) from None
+        await _local(asyncio.to_thread(_flush_and_close, handle), target)
+        await _local(asyncio.to_thread(tmp.replace, target), target)
+    except BaseException:
+        await asyncio.to_thread(_discard, handle, tmp)
         raise
     return written
+
+
+def _open_temporary(target: Path) -> tuple[int, str]:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+
+
+async def _local(step: Awaitable[object], target: Path) -> None:
+    """Await a step on the workspace file; its OSError is the workspace's problem, said as such."""
+    try:
+        await step
+    except OSError as err:
+        raise local_file_error(err, target.name) from None
+
+
+def _discard(handle: BinaryIO, tmp: Path) -> None:
+    handle.close()
+    tmp.unlink(missing_ok=True)
 
 
 def _flush_and_close(handle: BinaryIO) -> None:
