@@ -153,7 +153,10 @@ test('from a Rucio dataset to a REANA run to a Zenodo DOI, with an RO-Crate', as
   await page.evaluate(() => {
     void window.jupyterapp.commands.execute('jupyterlab-vre:lifecycle-publish');
   });
-  await expect(dialog.locator('input')).toHaveValue(/^Outputs of /);
+  // The outputs are fetched and checked against Zenodo's limits before the first question.
+  await expect(dialog.locator('input')).toHaveValue(/^Outputs of /, {
+    timeout: 60_000
+  });
   await dialog.getByRole('button', { name: 'OK' }).click();
   await expect(dialog.locator('input')).toHaveValue('Doe, Jane');
   await dialog.getByRole('button', { name: 'OK' }).click();
