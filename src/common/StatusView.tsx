@@ -1,9 +1,10 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
-import React, { useCallback, useEffect, useState } from 'react';
+import React, { useCallback, useState } from 'react';
 
 import { Badge } from './ActionButton';
 import { IExtensionStatus } from './connection';
+import { usePoll } from './polled';
 import { asAPIError, VREAPIError } from './request';
 
 export interface IStatusViewProps {
@@ -47,17 +48,7 @@ export function useExtensionStatus(
     }
   }, [load]);
 
-  useEffect(() => {
-    void refresh();
-    if (refreshSeconds <= 0) {
-      return;
-    }
-    const timer = window.setInterval(
-      () => void refresh(),
-      refreshSeconds * 1000
-    );
-    return () => window.clearInterval(timer);
-  }, [refresh, refreshSeconds]);
+  usePoll('jupyterlab-vre:extension-status', refresh, refreshSeconds);
   return [state, refresh];
 }
 
