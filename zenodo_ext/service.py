@@ -38,6 +38,7 @@ from .models import (
     MetadataForm,
     Published,
     Record,
+    RecordFilters,
     RecordPage,
     RecordSummary,
     RecordVersion,
@@ -63,6 +64,7 @@ def file_info(raw: dict[str, Any]) -> FileInfo:
         name=str(raw.get("filename") or raw.get("key") or raw.get("id")),
         size=raw.get("filesize", raw.get("size")),
         checksum=str(checksum).removeprefix("md5:") if checksum else None,
+        url=(raw.get("links") or {}).get("self") or (raw.get("links") or {}).get("download"),
     )
 
 
@@ -115,6 +117,8 @@ def record_summary(raw: dict[str, Any]) -> RecordSummary:
         creators=[str(c.get("name")) for c in metadata.get("creators") or [] if c.get("name")],
         version=metadata.get("version"),
         communities=[str(c.get("id")) for c in metadata.get("communities") or [] if c.get("id")],
+        resource_type=(metadata.get("resource_type") or {}).get("type") or metadata.get("upload_type"),
+        access_right=metadata.get("access_right"),
     )
 
 
@@ -421,12 +425,12 @@ class ZenodoService:
         )
 
     # --- records --------------------------------------------------------------------
-    async def search_records(self, query: str, community: str | None, page: int, size: int) -> RecordPage:
+    async def search_records(self, query: str, filters: RecordFilters, page: int, size: int) -> RecordPage:
         check_page(page, size)
         if len(query) > 500:
             raise BadRequest("The search text is longer than 500 characters.", code="invalid_query")
         eossr = self.session.eossr
-        extra = {"communities": community} if community else {}
+        extra = filters.params()
         answer = await self.session.call(
             lambda api, t: eossr.query_records(query, page=page, size=size, **extra).json(),
             authenticated=False,
@@ -461,15 +465,24 @@ class ZenodoService:
             citation=citation(metadata, head.doi),
         )
 
-    async def fetch(self, record_id: int, folder: str, overwrite: bool) -> TaskInfo:
-        """Download a record's files into a workspace folder, as a task; no partial files."""
+    async def fetch(
+        self, record_id: int, folder: str, overwrite: bool, only: list[str] | None = None
+    ) -> TaskInfo:
+        """Download a record's files (or `only` these) into a workspace folder, as a task; no partial files."""
         target_dir = resolve_within(self.root, folder)  # a bad folder is refused before asking Zenodo
         eossr = self.session.eossr
         raw = await self.session.call(lambda api, t: eossr.get_record(record_id).data, authenticated=False)
         if target_dir.exists() and not target_dir.is_dir():
             raise BadRequest(f"{folder} is a file, not a folder.", code="not_a_folder")
         plan: list[tuple[str, Path, int | None]] = []
-        for entry in raw.get("files") or []:
+        entries = [e for e in raw.get("files") or [] if not only or file_info(e).name in only]
+        if only and len(entries) < len(set(only)):
+            known = {file_info(e).name for e in raw.get("files") or []}
+            raise NotFound(
+                f"Record {record_id} has no file {', '.join(sorted(set(only) - known)[:5])}.",
+                code="no_such_file",
+            )
+        for entry in entries:
             info = file_info(entry)
             url = (entry.get("links") or {}).get("self") or (entry.get("links") or {}).get("download")
             if not SAFE_NAME.match(info.name) or info.name in (".", "..") or not url:

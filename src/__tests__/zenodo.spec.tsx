@@ -58,7 +58,7 @@ function deposition(
       creators: [{ name: 'Doe, Jane' }],
       upload_type: 'dataset'
     },
-    files: files.map(name => ({ name, size: 2048, checksum: null })),
+    files: files.map(name => ({ name, size: 2048, checksum: null, url: null })),
     citation: published ? `Doe, J. (2026). Result ${id}. Zenodo.` : null
   };
 }
