@@ -316,7 +316,15 @@ class ZenodoService:
                 raise
             except Exception as err:
                 raise map_error(err, token) from None
-            return {"deposition_id": deposition_id, "files": len(plan), "skipped": skipped, "bytes": total}
+            # Which workspace file became which Zenodo name (subfolders are flattened into names).
+            placed = [{"path": p.relative_to(self.root).as_posix(), "name": n} for n, p, _ in plan]
+            return {
+                "deposition_id": deposition_id,
+                "files": len(plan),
+                "skipped": skipped,
+                "bytes": total,
+                "placed": placed,
+            }
 
         task = self.vre.tasks.start(
             "zenodo.upload", f"Upload {label} to Zenodo #{deposition_id}", work, unit="bytes"

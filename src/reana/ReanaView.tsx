@@ -13,7 +13,12 @@ import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { IVREConnection } from '../common/connection';
 import { asAPIError } from '../common/request';
 import { IReanaConnection, isRunning, IWorkflow, LISTED_STATUSES } from './api';
-import { durationSeconds, formatDuration, formatStart, WorkflowsModel } from './model';
+import {
+  durationSeconds,
+  formatDuration,
+  formatStart,
+  WorkflowsModel
+} from './model';
 import { SecretsView } from './SecretsView';
 import { StatusBadge, WorkflowDetails } from './WorkflowDetails';
 

@@ -1,4 +1,9 @@
-import { Dialog, InputDialog, ReactWidget, showDialog } from '@jupyterlab/apputils';
+import {
+  Dialog,
+  InputDialog,
+  ReactWidget,
+  showDialog
+} from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import React, { useState } from 'react';
 
@@ -30,9 +35,17 @@ function ParametersForm(props: {
   return (
     <div className="jp-vre-ReanaRun">
       {keys.length === 0 ? (
-        <p>{trans.__('This workflow takes no parameters; it runs again as it was.')}</p>
+        <p>
+          {trans.__(
+            'This workflow takes no parameters; it runs again as it was.'
+          )}
+        </p>
       ) : (
-        <p>{trans.__('The new run gets the same inputs; change the parameters it starts with:')}</p>
+        <p>
+          {trans.__(
+            'The new run gets the same inputs; change the parameters it starts with:'
+          )}
+        </p>
       )}
       {keys.map(key => (
         <label key={key} className="jp-vre-ReanaRun-field">

@@ -259,9 +259,7 @@ export function WorkflowDetails(props: IDetailsProps): JSX.Element {
       {workflow && (
         <dl className="jp-vre-ReanaDetails-times">
           <dt>{trans.__('Started')}</dt>
-          <dd>
-            {formatStart(workflow.started_at) || trans.__('not yet')}
-          </dd>
+          <dd>{formatStart(workflow.started_at) || trans.__('not yet')}</dd>
           <dt>{trans.__('Duration')}</dt>
           <dd>
             {formatDuration(duration) || '—'}
@@ -378,7 +376,10 @@ export function WorkflowDetails(props: IDetailsProps): JSX.Element {
 }
 
 /** A step: status and duration; its log, kept scrolled to the end while it runs. */
-function Step(props: { step: IStepLog; trans: TranslationBundle }): JSX.Element {
+function Step(props: {
+  step: IStepLog;
+  trans: TranslationBundle;
+}): JSX.Element {
   const { step, trans } = props;
   const running = step.status === 'running';
   const [open, setOpen] = useState(running || step.status === 'failed');
@@ -509,12 +510,7 @@ function TreeLevel(props: {
             {name}/
           </span>
           <ul>
-            <TreeLevel
-              tree={sub}
-              trans={trans}
-              onOpen={onOpen}
-              busy={busy}
-            />
+            <TreeLevel tree={sub} trans={trans} onOpen={onOpen} busy={busy} />
           </ul>
         </li>
       ))}

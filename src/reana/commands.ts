@@ -40,7 +40,12 @@ export const reanaCommandsPlugin: JupyterFrontEndPlugin<void> = {
     // A `path` argument (from the panel's "Run workflow…") wins over the file browser's selection.
     const target = (args: { path?: unknown }) =>
       typeof args.path === 'string'
-        ? { path: args.path, type: SPEC_NAMES.includes(PathExt.basename(args.path)) ? 'file' : 'directory' }
+        ? {
+            path: args.path,
+            type: SPEC_NAMES.includes(PathExt.basename(args.path))
+              ? 'file'
+              : 'directory'
+          }
         : selected();
 
     app.commands.addCommand(RUN_COMMAND, {
@@ -101,13 +106,19 @@ export const reanaCommandsPlugin: JupyterFrontEndPlugin<void> = {
 
     app.commands.addCommand(RUN_WORKFLOW_COMMAND, {
       label: trans.__('Run workflow…'),
-      caption: trans.__('Choose a folder with a reana.yaml and run it on REANA'),
+      caption: trans.__(
+        'Choose a folder with a reana.yaml and run it on REANA'
+      ),
       execute: async () => {
         const picked = await FileDialog.getOpenFiles({
           manager: browser.model.manager,
-          title: trans.__('Run a workflow on REANA: choose its folder or reana.yaml'),
+          title: trans.__(
+            'Run a workflow on REANA: choose its folder or reana.yaml'
+          ),
           filter: item =>
-            item.type === 'directory' || SPEC_NAMES.includes(item.name) ? {} : null
+            item.type === 'directory' || SPEC_NAMES.includes(item.name)
+              ? {}
+              : null
         });
         const chosen = picked.button.accept ? picked.value?.[0] : undefined;
         if (chosen) {

@@ -14,10 +14,11 @@ export const reanaPlugin = sidebarPanelPlugin({
   description: 'Run reproducible workflows on REANA.',
   title: trans => trans.__('REANA'),
   caption: trans => trans.__('Run reproducible workflows on REANA'),
-  content: ({ connection, trans }) =>
+  content: ({ app, connection, trans }) =>
     React.createElement(ReanaView, {
       model: workflowsModel(connection, trans),
       connection,
-      trans
+      trans,
+      commands: app.commands
     })
 });

@@ -3,12 +3,16 @@ import React, { useEffect, useState } from 'react';
 
 import { IVREConnection } from '../common/connection';
 import { IDeposition, zenodoClient } from './api';
+import { IRecordFileRef } from './insert';
 import { ZenodoView } from './ZenodoView';
 
 export interface IZenodoPanelContentProps {
   connection: IVREConnection;
   trans: TranslationBundle;
   onContinue: (draft: IDeposition) => void;
+  onPublish?: () => void;
+  onEdit?: (published: IDeposition) => void;
+  onInsert?: (file: IRecordFileRef) => void;
 }
 
 /** The admin's default community (`c.ZenodoExtension.default_community`), from the status. */
@@ -28,7 +32,7 @@ export async function defaultCommunity(
 export function ZenodoPanelContent(
   props: IZenodoPanelContentProps
 ): JSX.Element {
-  const { connection, trans, onContinue } = props;
+  const { connection, trans, onContinue, onPublish, onEdit, onInsert } = props;
   const [community, setCommunity] = useState<string | null | undefined>(
     undefined
   );
@@ -45,6 +49,9 @@ export function ZenodoPanelContent(
       trans={trans}
       defaultCommunity={community}
       onContinue={onContinue}
+      onPublish={onPublish}
+      onEdit={onEdit}
+      onInsert={onInsert}
       onFetched={() => void connection.tasks.refresh()}
     />
   );
