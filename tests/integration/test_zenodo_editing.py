@@ -39,7 +39,7 @@ async def test_a_published_record_gets_new_metadata_under_the_same_doi(jp_fetch,
     assert record["title"] == f"{title} corrected" and record["doi"] == done["doi"]
     assert record["metadata"]["keywords"] == ["fixed"]
 
-    # Metadata Zenodo refuses leaves the record as it was, and it can be edited again.
+    # Refused metadata leaves the record as it was.
     code, refused = await error(
         jp_fetch, "depositions", str(done["id"]), "edit", method="POST",
         body={"metadata": {**changed, "creators": []}},
