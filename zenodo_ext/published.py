@@ -15,15 +15,16 @@ import requests
 
 from vre_common.errors import Conflict
 
+from .answers import deposition, summary
+from .client import ZenodoSession
 from .metadata import check_metadata
 from .models import Deposition, MetadataForm
-from .service import ZenodoService, deposition, summary
 
 
-async def edit_published(service: ZenodoService, deposition_id: int, form: MetadataForm) -> Deposition:
+async def edit_published(session: ZenodoSession, deposition_id: int, form: MetadataForm) -> Deposition:
     metadata = check_metadata(form)
-    eossr = service.session.eossr
-    raw = await service.session.call(lambda api, token: eossr.get_deposit(deposition_id, token))
+    eossr = session.eossr
+    raw = await session.call(lambda api, token: eossr.get_deposit(deposition_id, token))
     head = summary(raw)
     if not head.published:
         raise Conflict(
@@ -32,10 +33,10 @@ async def edit_published(service: ZenodoService, deposition_id: int, form: Metad
     metadata.pop("prereserve_doi", None)
     if head.doi:
         metadata["doi"] = head.doi  # the record keeps its DOI
-    timeout = service.session.timeout
+    timeout = session.timeout
 
     def edit(api: Any, token: str) -> dict[str, Any]:
-        actions = f"{service.session.api_url}/deposit/depositions/{deposition_id}/actions"
+        actions = f"{session.api_url}/deposit/depositions/{deposition_id}/actions"
         unlocked = requests.post(f"{actions}/edit", params={"access_token": token}, timeout=timeout)
         if unlocked.status_code != 403:  # 403: it is open for editing already
             unlocked.raise_for_status()
@@ -47,4 +48,4 @@ async def edit_published(service: ZenodoService, deposition_id: int, form: Metad
                 requests.post(f"{actions}/discard", params={"access_token": token}, timeout=timeout)
             raise
 
-    return deposition(await service.session.call(edit))
+    return deposition(await session.call(edit))

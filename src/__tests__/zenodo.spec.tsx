@@ -215,12 +215,7 @@ describe('PublishView', () => {
       'GET tasks/up1': () => ({
         body: {
           ...task('up1', 'succeeded'),
-          result: {
-            placed: [
-              { path: 'analysis/codemeta.json', name: 'codemeta.json' },
-              { path: 'analysis/code/fit.csv', name: 'code__fit.csv' }
-            ]
-          }
+          result: { renamed: { 'code/fit.csv': 'code__fit.csv' } }
         }
       }),
       'GET zenodo/depositions/12': () => ({

@@ -67,6 +67,20 @@ export interface IPlaced {
   name: string;
 }
 
+/**
+ * The upload task's `renamed` ({path below the selection: Zenodo name}) as
+ * workspace paths: which file became which name.
+ */
+export function placedFiles(renamed: unknown, selection: string): IPlaced[] {
+  if (!renamed || typeof renamed !== 'object') {
+    return [];
+  }
+  const base = selection.replace(/\/+$/, '');
+  return Object.entries(renamed as Record<string, unknown>)
+    .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+    .map(([below, name]) => ({ path: `${base}/${below}`, name }));
+}
+
 function parentOf(path: string): string {
   const cut = path.lastIndexOf('/');
   return cut < 0 ? '' : path.slice(0, cut);
@@ -301,8 +315,7 @@ export function PublishView(props: IPublishViewProps): JSX.Element {
         setStep('form');
         return;
       }
-      const result = ended.result?.placed;
-      setPlaced(Array.isArray(result) ? (result as IPlaced[]) : []);
+      setPlaced(placedFiles(ended.result?.renamed, path.trim()));
       setDraft(await client.deposition(target.id));
       setLive(trans.__('Uploaded. Review before publishing.'));
       setStep('review');
@@ -783,7 +796,7 @@ function Review(props: {
     <span className="jp-vre-ZenodoReview-none">{trans.__('none')}</span>
   );
   const pathOf = new Map(placed.map(p => [p.name, p.path]));
-  const flattened = placed.some(p => baseName(p.path) !== p.name);
+  const flattened = placed.length > 0;
   return (
     <section className="jp-vre-ZenodoReview" aria-label={trans.__('Review')}>
       <h3 ref={headingRef} tabIndex={-1}>
