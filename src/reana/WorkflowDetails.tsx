@@ -35,8 +35,8 @@ import {
 } from './model';
 import { askDownloadFolder, askParameters } from './RerunDialog';
 
-/** The workflow graph of the "reana" work (a main-area widget); shown when that command exists. */
-export const GRAPH_COMMAND = 'jupyterlab-vre:reana-workflow-graph';
+/** The workflow graph (a main-area widget, src/reana/GraphView.tsx); the button shows when that command exists. */
+export const GRAPH_COMMAND = 'jupyterlab-vre:reana-show-graph';
 
 /** Where "Open" puts a workspace file before JupyterLab opens it. */
 export function openFolder(workflowName: string): string {
@@ -318,7 +318,12 @@ export function WorkflowDetails(props: IDetailsProps): JSX.Element {
           <Button
             small
             minimal
-            onClick={() => void commands?.execute(GRAPH_COMMAND, { id })}
+            onClick={() =>
+              void commands?.execute(GRAPH_COMMAND, {
+                workflow: id,
+                label: name
+              })
+            }
           >
             {trans.__('Graph')}
           </Button>

@@ -37,29 +37,31 @@ export const reanaCommandsPlugin: JupyterFrontEndPlugin<void> = {
     const trans = (translator ?? nullTranslator).load('jupyterlab_vre');
     const model = workflowsModel(connection, trans);
     const selected = () => browser.selectedItems().next()?.value ?? null;
-    // A `path` argument (from the panel's "Run workflow…") wins over the file browser's selection.
-    const target = (args: { path?: unknown }) =>
-      typeof args.path === 'string'
-        ? {
-            path: args.path,
-            type: SPEC_NAMES.includes(PathExt.basename(args.path))
-              ? 'file'
-              : 'directory'
-          }
-        : selected();
 
     app.commands.addCommand(RUN_COMMAND, {
       label: trans.__('Run on REANA…'),
       caption: trans.__('Validate this reana.yaml and run it on REANA'),
       isVisible: args => {
-        const item = target(args);
+        if (typeof args.path === 'string') {
+          return true;
+        }
+        const item = selected();
         return (
           !!item &&
           (item.type === 'directory' || SPEC_NAMES.includes(item.name))
         );
       },
       execute: async args => {
-        const item = target(args);
+        // From the panel: args.path, a folder or a reana.yaml; from the file browser: the selection.
+        const item =
+          typeof args.path === 'string'
+            ? {
+                path: args.path,
+                type: SPEC_NAMES.includes(PathExt.basename(args.path))
+                  ? 'file'
+                  : 'directory'
+              }
+            : selected();
         if (!item) {
           return;
         }
