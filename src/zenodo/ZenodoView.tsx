@@ -15,7 +15,7 @@ import {
   HTMLSelect,
   searchIcon
 } from '@jupyterlab/ui-components';
-import React, { useEffect, useId, useState } from 'react';
+import React, { useEffect, useId, useRef, useState } from 'react';
 
 import { AuthModel } from '../common/auth';
 import { asAPIError } from '../common/request';
@@ -175,6 +175,7 @@ function Depositions(props: IZenodoViewProps): JSX.Element {
     };
   }, [client]);
 
+  const heading = useRef<HTMLHeadingElement>(null);
   const act = async (work: () => Promise<void>) => {
     setBusy(true);
     setError(null);
@@ -184,6 +185,13 @@ function Depositions(props: IZenodoViewProps): JSX.Element {
       setError(asAPIError(reason).message);
     } finally {
       setBusy(false);
+      // A discarded row takes its button with it: keep focus in the list.
+      window.requestAnimationFrame(() => {
+        const active = document.activeElement;
+        if (!active || active === document.body || !active.isConnected) {
+          heading.current?.focus();
+        }
+      });
     }
   };
 
@@ -193,7 +201,9 @@ function Depositions(props: IZenodoViewProps): JSX.Element {
       className="jp-vre-ZenodoDepositions"
       aria-label={trans.__('Your depositions')}
     >
-      <h3>{trans.__('Your depositions')}</h3>
+      <h3 ref={heading} tabIndex={-1}>
+        {trans.__('Your depositions')}
+      </h3>
       {error && (
         <p className="jp-vre-Zenodo-error" role="alert">
           {error}

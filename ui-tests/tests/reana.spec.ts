@@ -74,7 +74,7 @@ test('a workflow runs from the panel, its log is followed, it finishes, its outp
 
   // Submitted is said apart from finished: the upload's end is not the run's.
   await expect(
-    page.locator('.jp-Notification-Toast', {
+    page.locator('.Toastify__toast', {
       hasText: `REANA workflow ${name}.1 submitted`
     })
   ).toBeVisible({ timeout: 60_000 });
@@ -100,7 +100,7 @@ test('a workflow runs from the panel, its log is followed, it finishes, its outp
     details.locator('.jp-vre-ReanaDetails-name .jp-vre-ReanaBadge')
   ).toHaveText('finished', { timeout: 90_000 });
   await expect(
-    page.locator('.jp-Notification-Toast', {
+    page.locator('.Toastify__toast', {
       hasText: `REANA workflow ${name}.1 finished.`
     })
   ).toBeVisible();
