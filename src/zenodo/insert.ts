@@ -58,13 +58,26 @@ export function currentNotebook(app: JupyterFrontEnd): NotebookPanel | null {
   return widget instanceof NotebookPanel ? widget : null;
 }
 
-/** The notebook's language, from its metadata (the kernel may not be running). */
-export function notebookLanguage(panel: NotebookPanel): string {
+/**
+ * The notebook's kernel language: the running kernel's, else its metadata's.
+ * (src/rucio/notebooks.ts reads it the same way; panels share only src/common.)
+ */
+export async function notebookLanguage(panel: NotebookPanel): Promise<string> {
+  const kernel = panel.sessionContext.session?.kernel;
+  let name: string | undefined;
+  if (kernel) {
+    try {
+      name = (await kernel.info).language_info.name;
+    } catch {
+      // fall back to the metadata
+    }
+  }
   const info = panel.model?.getMetadata('language_info') as
     { name?: string } | undefined;
   const spec = panel.model?.getMetadata('kernelspec') as
     { language?: string } | undefined;
-  return info?.name ?? spec?.language ?? 'python';
+  const language = (name ?? info?.name ?? spec?.language ?? '').toLowerCase();
+  return ['python3', 'ipython'].includes(language) ? 'python' : language;
 }
 
 /** A new code cell below the active one, holding `code`. */

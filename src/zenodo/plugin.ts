@@ -101,7 +101,7 @@ export const zenodoPlugin = sidebarPanelPlugin({
           draft: null,
           published
         }),
-      onInsert: (file: IRecordFileRef) => {
+      onInsert: async (file: IRecordFileRef) => {
         const notebook = currentNotebook(ctx.app);
         if (!notebook) {
           Notification.warning(
@@ -110,7 +110,8 @@ export const zenodoPlugin = sidebarPanelPlugin({
           );
           return;
         }
-        insertCell(notebook, recordFileCode(notebookLanguage(notebook), file));
+        const language = await notebookLanguage(notebook);
+        insertCell(notebook, recordFileCode(language, file));
         Notification.success(
           ctx.trans.__(
             'A cell that reads %1 is in %2.',

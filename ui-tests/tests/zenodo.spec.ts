@@ -98,9 +98,9 @@ test('a folder is published from the panel with inline checks and a full review,
   await expect(view.getByText('A description is required.')).toBeHidden();
 
   // Creators are rows: name, affiliation, ORCID (checked).
-  await expect(view.getByLabel('Creator 1: name (Family, Given)')).toHaveValue(
-    'Doe, Jane'
-  );
+  const creator = view.getByLabel('Creator 1: name (Family, Given)');
+  await expect(creator).toHaveValue('Jane Doe'); // from codemeta.json
+  await creator.fill('Doe, Jane');
   await view.getByLabel('Creator 1: affiliation').fill('ESCAPE');
   const orcid = view.getByLabel('Creator 1: ORCID');
   await orcid.fill('123');
@@ -171,7 +171,9 @@ test('a folder is published from the panel with inline checks and a full review,
   await openZenodo(page);
   await listed.getByRole('button', { name: 'New version' }).click();
   await openZenodo(page);
-  const group = panel.locator('.jp-vre-ZenodoGroup', { has: listed });
+  const group = panel.locator('.jp-vre-ZenodoGroup', {
+    has: page.locator(`[data-deposition="${id}"]`)
+  });
   await expect(group.locator('[data-deposition]')).toHaveCount(2);
   await expect(group.locator('.jp-vre-ZenodoGroup-title')).toHaveText(
     'Galata muon analysis, corrected'
