@@ -8,10 +8,12 @@ from tornado import web
 
 from vre_common.handlers import VREHandler
 
-from .models import DIDList, ResolveInput, UploadInput
+from . import rules
+from .models import DIDList, ExtendRuleInput, ResolveInput, UploadInput
 from .service import RucioService
 
 INSTANCE = r"(?P<instance>[A-Za-z0-9_.\-]{1,64})"
+RULE_ID = rf"(?P<rule_id>{rules.RULE_ID_PATTERN})"
 DID_TYPES = ("all", "container", "dataset", "file", "collection")
 DEFAULT_PAGE = 100
 
@@ -56,8 +58,55 @@ class SearchHandler(RucioHandler):
             did_type=self.choice_argument("type", DID_TYPES, "all"),  # type: ignore[arg-type]
             limit=self.int_argument("limit", DEFAULT_PAGE),
             cursor=self.get_argument("cursor", None),
+            meta_filter=self.get_argument("filter", ""),
         )
         self.write_json(page)
+
+
+class FilterKeysHandler(RucioHandler):
+    """`GET <instance>/dids/filter-keys`: the metadata keys a search filter may use."""
+
+    @web.authenticated
+    async def get(self, instance: str) -> None:
+        self.write_json(await rules.filter_keys(self.service.session(instance)))
+
+
+class MyRulesHandler(RucioHandler):
+    """`GET <instance>/rules?state=STUCK&expiring_days=7`: the user's own rules."""
+
+    @web.authenticated
+    async def get(self, instance: str) -> None:
+        answer = await rules.my_rules(
+            self.service.session(instance),
+            state=self.get_argument("state", None),
+            expiring_days=self.int_argument("expiring_days", 0) or None,
+        )
+        self.write_json(answer)
+
+
+class RuleHandler(RucioHandler):
+    """`DELETE <instance>/rules/<id>`: remove one of the user's rules."""
+
+    @web.authenticated
+    async def delete(self, instance: str, rule_id: str) -> None:
+        self.write_json(await rules.remove_rule(self.service.session(instance), rule_id))
+
+
+class ExtendRuleHandler(RucioHandler):
+    """`POST <instance>/rules/<id>/extend` {"days": n}: expire n days from now."""
+
+    @web.authenticated
+    async def post(self, instance: str, rule_id: str) -> None:
+        body = self.parse_body(ExtendRuleInput)
+        self.write_json(await rules.extend_rule(self.service.session(instance), rule_id, body.days))
+
+
+class QuotaHandler(RucioHandler):
+    """`GET <instance>/quota`: the account's usage against its limit per RSE."""
+
+    @web.authenticated
+    async def get(self, instance: str) -> None:
+        self.write_json(await rules.quota(self.service.session(instance)))
 
 
 class ContentHandler(RucioHandler):
@@ -150,4 +199,9 @@ def rucio_routes(prefix: str, service: RucioService) -> list[tuple[str, type, di
         (f"{prefix}/{INSTANCE}/availability", AvailabilityHandler, kwargs),
         (f"{prefix}/{INSTANCE}/download", DownloadHandler, kwargs),
         (f"{prefix}/{INSTANCE}/upload", UploadHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/dids/filter-keys", FilterKeysHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/rules", MyRulesHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/rules/{RULE_ID}", RuleHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/rules/{RULE_ID}/extend", ExtendRuleHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/quota", QuotaHandler, kwargs),
     ]

@@ -134,3 +134,53 @@ class RuleList(BaseModel):
 class DIDDetails(BaseModel):
     did: DIDItem
     metadata: dict[str, str | int | float | bool | None]
+
+
+class MyRule(BaseModel):
+    """One of the user's replication rules, as the rules list shows it."""
+
+    id: str
+    account: str
+    did: str
+    did_type: str | None
+    rse_expression: str
+    state: str
+    expires_at: str | None
+    created_at: str | None
+    locks_ok: int
+    locks_replicating: int
+    locks_stuck: int
+    # Why Rucio could not satisfy the rule (a stuck rule's reason), when it says.
+    error: str | None = None
+
+
+class MyRuleList(BaseModel):
+    rules: list[MyRule]
+    # True when the account has more rules than one answer lists.
+    truncated: bool = False
+
+
+class ExtendRuleInput(BaseModel):
+    """Body of `POST <instance>/rules/<id>/extend`: expire this many days from now."""
+
+    days: int = Field(ge=1, le=3650)
+
+
+class RSEQuota(BaseModel):
+    rse: str
+    used_bytes: int
+    files: int
+    # The account's local limit on the RSE; null: no limit set.
+    limit_bytes: int | None
+
+
+class QuotaList(BaseModel):
+    account: str
+    rses: list[RSEQuota]
+
+
+class FilterKeys(BaseModel):
+    """The metadata keys a search filter may use on this instance, and how to write one."""
+
+    keys: list[str]
+    help: str

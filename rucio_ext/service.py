@@ -13,6 +13,7 @@ from vre_common.context import VREContext
 from vre_common.errors import BadRequest, NotFound, VREError
 from vre_common.models import ErrorBody, TaskInfo
 
+from . import rules
 from .config import RucioInstance
 from .downloads import Downloads
 from .models import (
@@ -151,19 +152,32 @@ class RucioService:
         )
 
     async def search(
-        self, instance: str, query: str, did_type: DIDType, limit: int, cursor: str | None
+        self,
+        instance: str,
+        query: str,
+        did_type: DIDType,
+        limit: int,
+        cursor: str | None,
+        meta_filter: str = "",
     ) -> DIDPage:
-        """DIDs matching `scope:name` (with `*` wildcards), one page at a time."""
+        """DIDs matching `scope:name` (with `*` wildcards) and a metadata filter, one page at a time."""
         session = self.session(instance)
         check_limit(limit)
         pages = self._pages[instance]
         if cursor:
             return await self._next_page(session, pages, cursor, limit)
         scope, name = parse_did(query, wildcards=True)
+        filters = rules.parse_filter(meta_filter, name) if meta_filter.strip() else [{"name": name}]
 
         def first(client: Client) -> tuple[list[DIDItem], str | None]:
-            stream = client.list_dids(scope, [{"name": name}], did_type=did_type, long=True)
-            return pages.first(stream, limit, lambda raw: did_item(raw, scope))
+            stream = client.list_dids(scope, filters, did_type=did_type, long=True)
+            if not meta_filter.strip():
+                return pages.first(stream, limit, lambda raw: did_item(raw, scope))
+            try:
+                return pages.first(stream, limit, lambda raw: did_item(raw, scope))
+            except rules.REFUSED_FILTER as err:
+                keys = list(rules.DID_COLUMNS) + sorted(client.list_keys() or [])
+                raise rules.refused_filter(meta_filter, str(err.args[0] if err.args else err), keys) from None
 
         items, next_cursor = await session.call(first)
         return DIDPage(items=items, next_cursor=next_cursor)

@@ -70,6 +70,7 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
     },
     "name": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]{0,127}$"},
     "item": {"type": "integer", "minimum": 0, "maximum": 999999999999},
+    "rule_id": {"type": "string", "pattern": "^[0-9a-fA-F]{32}$"},
 }
 
 
@@ -185,8 +186,41 @@ OPERATIONS = [
             "type": {"type": "string", "enum": ["all", "container", "dataset", "file", "collection"]},
             "limit": integer("Items per page."),
             "cursor": text("`next_cursor` of the previous page."),
+            "filter": text(
+                "Metadata filter as `rucio list-dids --filter` takes it, e.g. `datatype=AOD,length>2`."
+            ),
         },
     ),
+    Op(
+        "get",
+        f"{R}/{{instance}}/dids/filter-keys",
+        "The metadata keys a search filter may use",
+        rucio.FilterKeys,
+    ),
+    Op(
+        "get",
+        f"{R}/{{instance}}/rules",
+        "The user's own replication rules",
+        rucio.MyRuleList,
+        query={
+            "state": {"type": "string", "enum": ["STUCK", "OK", "REPLICATING", "SUSPENDED"]},
+            "expiring_days": integer("Only rules expiring within this many days."),
+        },
+    ),
+    Op(
+        "delete",
+        f"{R}/{{instance}}/rules/{{rule_id}}",
+        "Remove one of the user's rules; answers the rule as it was",
+        rucio.MyRule,
+    ),
+    Op(
+        "post",
+        f"{R}/{{instance}}/rules/{{rule_id}}/extend",
+        "Make one of the user's rules expire a number of days from now",
+        rucio.MyRule,
+        body=rucio.ExtendRuleInput,
+    ),
+    Op("get", f"{R}/{{instance}}/quota", "The account's usage and quota per RSE", rucio.QuotaList),
     Op(
         "get",
         f"{R}/{{instance}}/dids/content",

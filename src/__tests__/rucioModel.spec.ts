@@ -158,7 +158,7 @@ describe('RucioModel', () => {
     );
   });
 
-  it('loads a collection’s content when expanded, under it', async () => {
+  it('opens a collection in place, with breadcrumbs back to the results', async () => {
     fakeServer({
       'GET rucio/instances': () => ({ body: INSTANCES }),
       'GET rucio/vre/dids/search': () => ({
@@ -175,13 +175,80 @@ describe('RucioModel', () => {
     await model.ready();
     await model.search('s:*', 'all');
     const node = model.results!.nodes[0];
-    await model.toggle(node);
+    model.select([node.did]);
+    await model.open(node);
+    expect(model.path.map(n => n.did)).toEqual(['s:d']);
     expect(
       model.rows.map(r => (r.kind === 'did' ? r.node.did : r.kind))
-    ).toEqual(['s:d', 's:s:d.1', 's:s:d.2', 's:z']);
-    expect(model.results!.nodes[0].children!.depth).toBe(1);
-    await model.toggle(node);
+    ).toEqual(['s:s:d.1', 's:s:d.2']);
+    expect(model.selection).toEqual([]);
+    // Back to the results: the collection left is selected again.
+    model.goTo(0);
+    expect(model.path).toEqual([]);
     expect(model.rows).toHaveLength(2);
+    expect(model.selection.map(n => n.did)).toEqual(['s:d']);
+  });
+
+  it('selects several DIDs and says whether making them available fits the quota', async () => {
+    fakeServer({
+      'GET rucio/instances': () => ({ body: INSTANCES }),
+      'GET rucio/vre/dids/search': () => ({
+        body: {
+          items: [
+            { ...file('a'), bytes: 600 },
+            { ...file('b'), bytes: 500 }
+          ],
+          next_cursor: null
+        }
+      }),
+      'GET rucio/vre/quota': () => ({
+        body: {
+          account: 'jdoe',
+          rses: [{ rse: 'MOUNT', used_bytes: 0, files: 0, limit_bytes: 1000 }]
+        }
+      })
+    });
+    makeModel();
+    await model.ready();
+    await model.search('s:*', 'file');
+    const [a, b] = model.results!.nodes;
+    model.select([a.did]);
+    model.toggleSelected(b.did);
+    expect(model.selection).toEqual([a, b]);
+    await model.loadQuota();
+    expect(model.quotaCheck([a])).toMatchObject({
+      needed: 600,
+      exceeds: false
+    });
+    expect(model.quotaCheck([a, b])).toMatchObject({
+      rse: 'MOUNT',
+      needed: 1100,
+      limit: 1000,
+      exceeds: true
+    });
+    model.toggleSelected(a.did);
+    expect(model.selection).toEqual([b]);
+  });
+
+  it('sends a metadata filter with the search', async () => {
+    const seen = fakeServer({
+      'GET rucio/instances': () => ({ body: INSTANCES }),
+      'GET rucio/vre/dids/search': () => ({
+        status: 400,
+        body: {
+          error: 'filter_refused',
+          message:
+            'Rucio refused the filter. Keys this instance accepts: name, datatype.'
+        }
+      })
+    });
+    makeModel();
+    await model.ready();
+    await model.search('s:*', 'collection', 'nokey=1');
+    const search = seen.find(r => r.path === 'rucio/vre/dids/search')!;
+    expect(search.query.get('filter')).toBe('nokey=1');
+    expect(search.query.get('type')).toBe('collection');
+    expect(model.results!.error?.code).toBe('filter_refused');
   });
 
   it('keeps a failed page retryable and says why', async () => {
@@ -287,7 +354,7 @@ describe('RucioModel', () => {
     const node = model.results!.nodes[0];
     await model.ensureStates([node]);
     expect(model.stateOf('s:a').state).toBe('not_available');
-    await model.makeAvailable(node);
+    await model.makeAvailable([node]);
     expect(seen.find(r => r.path === 'rucio/vre/make-available')!.body).toEqual(
       { dids: ['s:a'] }
     );

@@ -40,7 +40,7 @@ describe('VirtualList', () => {
 
   it('renders only the rows in view of a 100,000-row list', () => {
     const { view, rendered } = renderList();
-    const rows = view.container.querySelectorAll('[role="treeitem"]');
+    const rows = view.container.querySelectorAll('[role="option"]');
     // 400 px (before it is measured) / 20 px + 5 below.
     expect(rows.length).toBe(25);
     expect(rendered[rendered.length - 1][0]).toBe('row 0');
@@ -52,14 +52,12 @@ describe('VirtualList', () => {
 
   it('renders the rows scrolled to, absolutely placed', () => {
     const { view } = renderList();
-    const outer = view.container.querySelector('[role="tree"]')!;
+    const outer = view.container.querySelector('[role="listbox"]')!;
     act(() => {
       outer.scrollTop = 20 * 50_000;
       fireEvent.scroll(outer);
     });
-    const rows = Array.from(
-      view.container.querySelectorAll('[role="treeitem"]')
-    );
+    const rows = Array.from(view.container.querySelectorAll('[role="option"]'));
     expect(rows[0].textContent).toBe('row 49995');
     expect((rows[5] as HTMLElement).style.top).toBe(`${50_000 * 20}px`);
     expect(rows.length).toBeLessThan(40);
@@ -68,11 +66,35 @@ describe('VirtualList', () => {
 
   it('marks the active row for assistive technology', () => {
     const { view } = renderList(3);
-    const tree = view.container.querySelector('[role="tree"]')!;
+    const tree = view.container.querySelector('[role="listbox"]')!;
     expect(tree.getAttribute('aria-activedescendant')).toBe('list-3');
     expect(
       view.container.querySelector('#list-3')!.getAttribute('aria-selected')
     ).toBe('true');
+  });
+
+  it('marks the selected rows, several at once, apart from the active one', () => {
+    const view = render(
+      <VirtualList
+        id="multi"
+        label="DIDs"
+        items={items}
+        rowHeight={20}
+        active={1}
+        isSelected={(_item, index) => index === 2 || index === 4}
+        itemKey={item => item}
+        renderItem={item => <span>{item}</span>}
+      />
+    );
+    const list = view.container.querySelector('[role="listbox"]')!;
+    expect(list.getAttribute('aria-multiselectable')).toBe('true');
+    const selected = (id: string) =>
+      view.container.querySelector(`#${id}`)!.getAttribute('aria-selected');
+    expect([
+      selected('multi-1'),
+      selected('multi-2'),
+      selected('multi-4')
+    ]).toEqual(['false', 'true', 'true']);
   });
 });
 

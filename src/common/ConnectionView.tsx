@@ -2,6 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button, UseSignal } from '@jupyterlab/ui-components';
 import React, { useId, useState } from 'react';
 
+import { Badge } from './ActionButton';
 import { AuthModel, IAuthStatus, IServiceConnection } from './auth';
 import { ServiceName } from './connection';
 import { asAPIError } from './request';
@@ -112,7 +113,7 @@ function sourceLabel(
   }
 }
 
-interface IConnectionProps {
+export interface IConnectionProps {
   auth: AuthModel;
   connection: IServiceConnection;
   trans: TranslationBundle;
@@ -141,17 +142,14 @@ function Connection(props: IConnectionProps): JSX.Element {
         <span className="jp-vre-Connection-name">
           {connection.display_name}
         </span>
-        <span
-          className={
-            connection.connected
-              ? 'jp-vre-Connection-state jp-mod-connected'
-              : 'jp-vre-Connection-state jp-mod-disconnected'
-          }
+        <Badge
+          kind={connection.connected ? 'success' : 'warning'}
+          className="jp-vre-Connection-state"
         >
           {connection.connected
             ? trans.__('Connected')
             : trans.__('Not connected')}
-        </span>
+        </Badge>
       </div>
       <p className="jp-vre-ConnectionView-detail">
         {connection.connected
@@ -202,7 +200,7 @@ function fieldLabel(field: string, trans: TranslationBundle): string {
 }
 
 /** Asks for an instance's credential; secrets leave its state when submitted. */
-function CredentialForm(props: IConnectionProps): JSX.Element {
+export function CredentialForm(props: IConnectionProps): JSX.Element {
   const { auth, connection, trans } = props;
   const id = useId();
   const [values, setValues] = useState<Record<string, string>>({});

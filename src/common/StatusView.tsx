@@ -2,6 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
 import React, { useCallback, useEffect, useState } from 'react';
 
+import { Badge } from './ActionButton';
 import { IExtensionStatus } from './connection';
 import { asAPIError, VREAPIError } from './request';
 
@@ -13,7 +14,8 @@ export interface IStatusViewProps {
   refreshSeconds?: number;
 }
 
-type State =
+/** The status as last asked: loading, the answer, or why there was none. */
+export type ExtensionStatusState =
   | { kind: 'loading' }
   | { kind: 'ready'; status: IExtensionStatus }
   | { kind: 'failed'; error: VREAPIError };
@@ -28,10 +30,14 @@ function describe(value: unknown): string {
   return String(value);
 }
 
-/** Shows what a server extension says about itself, or why it could not say. */
-export function StatusView(props: IStatusViewProps): JSX.Element {
-  const { load, trans, refreshSeconds = 0 } = props;
-  const [state, setState] = useState<State>({ kind: 'loading' });
+/** Ask for a server extension's status on mount, every `refreshSeconds` and on `refresh()`. */
+export function useExtensionStatus(
+  load: () => Promise<IExtensionStatus>,
+  refreshSeconds = 0
+): [ExtensionStatusState, () => Promise<void>] {
+  const [state, setState] = useState<ExtensionStatusState>({
+    kind: 'loading'
+  });
 
   const refresh = useCallback(async () => {
     try {
@@ -52,7 +58,23 @@ export function StatusView(props: IStatusViewProps): JSX.Element {
     );
     return () => window.clearInterval(timer);
   }, [refresh, refreshSeconds]);
+  return [state, refresh];
+}
 
+/** Shows what a server extension says about itself, or why it could not say. */
+export function StatusView(props: IStatusViewProps): JSX.Element {
+  const { load, trans, refreshSeconds = 0 } = props;
+  const [state, refresh] = useExtensionStatus(load, refreshSeconds);
+  return <StatusFacts state={state} refresh={refresh} trans={trans} />;
+}
+
+/** The facts of a status already asked for, with Refresh. */
+export function StatusFacts(props: {
+  state: ExtensionStatusState;
+  refresh: () => Promise<void>;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { state, refresh, trans } = props;
   return (
     <div className="jp-vre-StatusView">
       {state.kind === 'loading' && (
@@ -70,16 +92,12 @@ export function StatusView(props: IStatusViewProps): JSX.Element {
       {state.kind === 'ready' && (
         <dl className="jp-vre-StatusView-facts">
           <dt>{trans.__('State')}</dt>
-          <dd
-            className={
-              state.status.configured
-                ? 'jp-vre-StatusView-configured'
-                : 'jp-vre-StatusView-unconfigured'
-            }
-          >
-            {state.status.configured
-              ? trans.__('Configured')
-              : trans.__('Not configured')}
+          <dd>
+            <Badge kind={state.status.configured ? 'success' : 'warning'}>
+              {state.status.configured
+                ? trans.__('Configured')
+                : trans.__('Not configured')}
+            </Badge>
           </dd>
           <dt>{trans.__('Details')}</dt>
           <dd className="jp-vre-StatusView-message">{state.status.message}</dd>

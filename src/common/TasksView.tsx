@@ -1,6 +1,9 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Button, UseSignal } from '@jupyterlab/ui-components';
-import React, { useState } from 'react';
+import { closeIcon, UseSignal } from '@jupyterlab/ui-components';
+import React, { useEffect, useRef, useState } from 'react';
+
+import { announce } from './a11y';
+import { ActionButton } from './ActionButton';
 
 import { ServiceName } from './connection';
 import { asAPIError } from './request';
@@ -66,9 +69,59 @@ export interface ITasksViewProps {
   trans: TranslationBundle;
 }
 
+/** Progress is announced at most this often per task, in milliseconds. */
+const ANNOUNCE_EVERY_MS = 5000;
+
+/**
+ * Announce (aria-live) when a task of the service starts, ends, or has made
+ * progress since the last announcement, at most every few seconds each.
+ */
+function useTaskAnnouncements(
+  tasks: TaskModel,
+  service: ServiceName,
+  trans: TranslationBundle
+): void {
+  const seen = useRef(
+    new Map<string, { state: string; at: number; done: number }>()
+  );
+  useEffect(() => {
+    const onChange = () => {
+      const now = Date.now();
+      for (const task of tasks.forService(service)) {
+        const last = seen.current.get(task.id);
+        const done = task.progress.done;
+        if (!last) {
+          seen.current.set(task.id, { state: task.state, at: now, done });
+          if (isActive(task)) {
+            announce(trans.__('%1: started', task.title));
+          }
+          continue;
+        }
+        if (last.state !== task.state) {
+          announce(`${task.title}: ${stateLabel(task, trans)}`);
+          seen.current.set(task.id, { state: task.state, at: now, done });
+        } else if (
+          isActive(task) &&
+          done !== last.done &&
+          now - last.at >= ANNOUNCE_EVERY_MS
+        ) {
+          announce(`${task.title}: ${describeProgress(task.progress, trans)}`);
+          seen.current.set(task.id, { state: task.state, at: now, done });
+        }
+      }
+    };
+    onChange();
+    tasks.changed.connect(onChange);
+    return () => {
+      tasks.changed.disconnect(onChange);
+    };
+  }, [tasks, service, trans]);
+}
+
 /** The background tasks of one service, newest first, with progress and Cancel. */
 export function TasksView(props: ITasksViewProps): JSX.Element {
   const { tasks, service, trans } = props;
+  useTaskAnnouncements(tasks, service, trans);
   return (
     <section className="jp-vre-TasksView" aria-label={trans.__('Tasks')}>
       <h3>{trans.__('Tasks')}</h3>
@@ -146,15 +199,13 @@ function Task(props: ITaskProps): JSX.Element {
       </p>
       {task.error && <p className="jp-vre-Task-error">{task.error.message}</p>}
       {active && (
-        <Button
-          small
-          minimal
+        <ActionButton
+          icon={closeIcon}
+          label={trans.__('Cancel')}
+          title={trans.__('Cancel %1', task.title)}
           disabled={busy}
           onClick={() => void cancel()}
-          title={trans.__('Cancel %1', task.title)}
-        >
-          {trans.__('Cancel')}
-        </Button>
+        />
       )}
       {error && (
         <p className="jp-vre-Task-error" role="alert">

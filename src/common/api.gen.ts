@@ -227,6 +227,91 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/vre/api/rucio/{instance}/dids/filter-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The metadata keys a search filter may use */
+        get: operations["getRucioInstanceDidsFilterKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vre/api/rucio/{instance}/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The user's own replication rules */
+        get: operations["getRucioInstanceRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vre/api/rucio/{instance}/rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove one of the user's rules; answers the rule as it was */
+        delete: operations["deleteRucioInstanceRulesRule_id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vre/api/rucio/{instance}/rules/{rule_id}/extend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make one of the user's rules expire a number of days from now */
+        post: operations["postRucioInstanceRulesRule_idExtend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vre/api/rucio/{instance}/quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The account's usage and quota per RSE */
+        get: operations["getRucioInstanceQuota"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/vre/api/rucio/{instance}/dids/content": {
         parameters: {
             query?: never;
@@ -1331,6 +1416,14 @@ export type components = {
             backend?: string;
         };
         /**
+         * ExtendRuleInput
+         * @description Body of `POST <instance>/rules/<id>/extend`: expire this many days from now.
+         */
+        ExtendRuleInput: {
+            /** Days */
+            days: number;
+        };
+        /**
          * ExtensionStatus
          * @description What `GET <prefix>/status` answers: never a credential.
          */
@@ -1382,6 +1475,16 @@ export type components = {
              * @default null
              */
             url: string | null;
+        };
+        /**
+         * FilterKeys
+         * @description The metadata keys a search filter may use on this instance, and how to write one.
+         */
+        FilterKeys: {
+            /** Keys */
+            keys: string[];
+            /** Help */
+            help: string;
         };
         /**
          * Identity
@@ -1614,6 +1717,49 @@ export type components = {
         MetadataInput: {
             metadata: components["schemas"]["MetadataFormInput"];
         };
+        /**
+         * MyRule
+         * @description One of the user's replication rules, as the rules list shows it.
+         */
+        MyRule: {
+            /** Id */
+            id: string;
+            /** Account */
+            account: string;
+            /** Did */
+            did: string;
+            /** Did Type */
+            did_type: string | null;
+            /** Rse Expression */
+            rse_expression: string;
+            /** State */
+            state: string;
+            /** Expires At */
+            expires_at: string | null;
+            /** Created At */
+            created_at: string | null;
+            /** Locks Ok */
+            locks_ok: number;
+            /** Locks Replicating */
+            locks_replicating: number;
+            /** Locks Stuck */
+            locks_stuck: number;
+            /**
+             * Error
+             * @default null
+             */
+            error: string | null;
+        };
+        /** MyRuleList */
+        MyRuleList: {
+            /** Rules */
+            rules: components["schemas"]["MyRule"][];
+            /**
+             * Truncated
+             * @default false
+             */
+            truncated: boolean;
+        };
         /** NewVersionInput */
         NewVersionInput: {
             /**
@@ -1676,6 +1822,13 @@ export type components = {
             /** Citation */
             citation: string;
         };
+        /** QuotaList */
+        QuotaList: {
+            /** Account */
+            account: string;
+            /** Rses */
+            rses: components["schemas"]["RSEQuota"][];
+        };
         /** RSEInfo */
         RSEInfo: {
             /** Rse */
@@ -1689,6 +1842,17 @@ export type components = {
         RSEList: {
             /** Rses */
             rses: components["schemas"]["RSEInfo"][];
+        };
+        /** RSEQuota */
+        RSEQuota: {
+            /** Rse */
+            rse: string;
+            /** Used Bytes */
+            used_bytes: number;
+            /** Files */
+            files: number;
+            /** Limit Bytes */
+            limit_bytes: number | null;
         };
         /**
          * ReanaConnection
@@ -2813,6 +2977,8 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
+                /** @description Metadata filter as `rucio list-dids --filter` takes it, e.g. `datatype=AOD,length>2`. */
+                filter?: string;
             };
             header?: never;
             path: {
@@ -2829,6 +2995,161 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DIDPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
+    getRucioInstanceDidsFilterKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                instance: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FilterKeys"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
+    getRucioInstanceRules: {
+        parameters: {
+            query?: {
+                state?: "STUCK" | "OK" | "REPLICATING" | "SUSPENDED";
+                /** @description Only rules expiring within this many days. */
+                expiring_days?: number;
+            };
+            header?: never;
+            path: {
+                instance: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyRuleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
+    deleteRucioInstanceRulesRule_id: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                instance: string;
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
+    postRucioInstanceRulesRule_idExtend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                instance: string;
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExtendRuleInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyRule"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
+    getRucioInstanceQuota: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                instance: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuotaList"];
                 };
             };
             400: components["responses"]["BadRequest"];

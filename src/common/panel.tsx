@@ -10,11 +10,14 @@ import {
   TranslationBundle
 } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
+import { Message } from '@lumino/messaging';
+import { ISignal, Signal } from '@lumino/signaling';
 import React from 'react';
 
+import { focusMainField } from './a11y';
 import { IVREConnection, ServiceName } from './connection';
-import { ConnectionView } from './ConnectionView';
-import { StatusView } from './StatusView';
+import { IInstanceChoice, PanelHeader } from './PanelHeader';
+import { useExtensionStatus } from './StatusView';
 import { TasksView } from './TasksView';
 
 export const PALETTE_CATEGORY = 'Virtual Research Environment';
@@ -30,8 +33,31 @@ export interface ISidebarPanelOptions {
   trans: TranslationBundle;
   settings: ISettingRegistry | null;
   palette: ICommandPalette | null;
-  /** The service's own view, shown between its status and its tasks. */
+  /** The service's own view: the user's task, right under the header line. */
   content?: (context: IPanelContext) => React.ReactElement;
+  /** Shown in the header's details (e.g. an instance picker). */
+  details?: (context: IPanelContext) => React.ReactElement;
+}
+
+/** The instance a panel works with; the header line shows its state. */
+export class InstanceChoice implements IInstanceChoice {
+  get instance(): string | null {
+    return this._instance;
+  }
+
+  get changed(): ISignal<this, void> {
+    return this._changed;
+  }
+
+  set(instance: string | null): void {
+    if (instance !== this._instance) {
+      this._instance = instance;
+      this._changed.emit();
+    }
+  }
+
+  private _instance: string | null = null;
+  private _changed = new Signal<this, void>(this);
 }
 
 /** What a panel's own view is given. */
@@ -40,6 +66,8 @@ export interface IPanelContext {
   connection: IVREConnection;
   trans: TranslationBundle;
   settings: ISettingRegistry | null;
+  /** Tell the header line which instance the view works with. */
+  instance: InstanceChoice;
 }
 
 /** Read one setting's composite value; the fallback when settings are unavailable. */
@@ -60,33 +88,88 @@ export async function readSetting<T>(
   }
 }
 
+interface IPanelBodyProps {
+  options: ISidebarPanelOptions;
+  context: IPanelContext;
+  refreshSeconds: number;
+}
+
+function PanelBody(props: IPanelBodyProps): JSX.Element {
+  const { options, context, refreshSeconds } = props;
+  const { service, connection, trans, title } = options;
+  const load = React.useCallback(
+    () => connection.status(service),
+    [connection, service]
+  );
+  const [status, refreshStatus] = useExtensionStatus(load, refreshSeconds);
+  return (
+    <div className="jp-vre-Panel">
+      <PanelHeader
+        title={title}
+        auth={connection.auth}
+        service={service}
+        status={status}
+        refreshStatus={refreshStatus}
+        trans={trans}
+        instance={context.instance}
+        details={options.details?.(context)}
+      />
+      <div className="jp-vre-Panel-task">{options.content?.(context)}</div>
+      <TasksView tasks={connection.tasks} service={service} trans={trans} />
+    </div>
+  );
+}
+
+/** A sidebar panel that focuses its main field whenever it is activated. */
+class SidebarPanel extends ReactWidget {
+  constructor(private _props: IPanelBodyProps) {
+    super();
+  }
+
+  protected render(): JSX.Element {
+    return <PanelBody {...this._props} />;
+  }
+
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    // The React tree may not be rendered yet on the first activation.
+    const tryFocus = (attempts: number) => {
+      if (
+        this.isVisible &&
+        !this.node.contains(document.activeElement) &&
+        !focusMainField(this) &&
+        attempts > 0
+      ) {
+        window.setTimeout(() => tryFocus(attempts - 1), 100);
+      }
+    };
+    tryFocus(20);
+  }
+}
+
 /**
- * Add a left-sidebar panel for one service, showing the user's sign-in and
- * connections, its server extension's state and its background tasks, and a
- * palette command that opens it.
+ * Add a left-sidebar panel for one service: a header line with the user's
+ * sign-in and the connection, the service's own view (the task) and its
+ * background tasks, and a palette command that opens it with focus on its
+ * main field.
  */
 export async function addSidebarPanel(
   app: JupyterFrontEnd,
   options: ISidebarPanelOptions
 ): Promise<ReactWidget> {
-  const { service, pluginId, title, connection, trans, settings, content } =
-    options;
+  const { service, pluginId, title, connection, trans, settings } = options;
   const [rank, refreshSeconds] = await Promise.all([
     readSetting(settings, pluginId, 'rank', 500),
     readSetting(settings, 'jupyterlab-vre:common', 'statusRefreshSeconds', 60)
   ]);
-  const load = () => connection.status(service);
-  const panel = ReactWidget.create(
-    <div className="jp-vre-Panel">
-      <header className="jp-vre-Panel-header">
-        <h2>{title}</h2>
-      </header>
-      <ConnectionView auth={connection.auth} service={service} trans={trans} />
-      <StatusView load={load} trans={trans} refreshSeconds={refreshSeconds} />
-      {content?.({ app, connection, trans, settings })}
-      <TasksView tasks={connection.tasks} service={service} trans={trans} />
-    </div>
-  );
+  const context: IPanelContext = {
+    app,
+    connection,
+    trans,
+    settings,
+    instance: new InstanceChoice()
+  };
+  const panel = new SidebarPanel({ options, context, refreshSeconds });
   panel.id = `jp-vre-${service}-panel`;
   panel.addClass('jp-vre-SidebarPanel');
   panel.title.icon = options.icon;
@@ -96,7 +179,10 @@ export async function addSidebarPanel(
   const command = `jupyterlab-vre:open-${service}-panel`;
   app.commands.addCommand(command, {
     label: trans.__('Open the %1 panel', title),
-    execute: () => app.shell.activateById(panel.id)
+    execute: () => {
+      app.shell.activateById(panel.id);
+      focusMainField(panel);
+    }
   });
   options.palette?.addItem({ command, category: trans.__(PALETTE_CATEGORY) });
   return panel;
@@ -111,6 +197,7 @@ export interface IPanelSpec {
   title: (trans: TranslationBundle) => string;
   caption: (trans: TranslationBundle) => string;
   content?: ISidebarPanelOptions['content'];
+  details?: ISidebarPanelOptions['details'];
 }
 
 /** The plugin that adds one service's panel (its settings hold the panel's `rank`). */
@@ -142,7 +229,8 @@ export function sidebarPanelPlugin(
         trans,
         settings,
         palette,
-        content: spec.content
+        content: spec.content,
+        details: spec.details
       });
     }
   };

@@ -1,48 +1,85 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { Clipboard } from '@jupyterlab/apputils';
 import { PageConfig, PathExt } from '@jupyterlab/coreutils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
-  Button,
-  caretDownIcon,
-  caretRightIcon,
-  UseSignal
+  addBelowIcon,
+  copyIcon,
+  downloadIcon,
+  fileIcon,
+  folderIcon,
+  launchIcon,
+  refreshIcon,
+  searchIcon,
+  tableRowsIcon,
+  UseSignal,
+  variableIcon
 } from '@jupyterlab/ui-components';
-import React, { useCallback, useEffect, useState } from 'react';
+import React, { useCallback, useEffect, useRef, useState } from 'react';
 
+import {
+  keepFocus,
+  mainField,
+  openContextMenuFromKeyboard
+} from '../common/a11y';
+import {
+  ActionBar,
+  ActionButton,
+  ActionSeparator,
+  Badge
+} from '../common/ActionButton';
+import { MiddleEllipsis, withoutScope } from '../common/MiddleEllipsis';
 import { asAPIError } from '../common/request';
 import { isActive, ITaskInfo } from '../common/tasks';
 import { formatBytes } from '../common/TasksView';
+import { makeAvailableBlocker, RucioActions, webUIUrl } from './actions';
 import { AttachmentsView } from './AttachmentsView';
 import { DIDNode, TreeRow } from './listing';
 import { IDIDState, RucioModel } from './model';
+import { MetadataList } from './MetadataList';
+import { ruleBadge, RulesView } from './RulesView';
 import { DIDTypeFilter, IDIDDetails, IRuleInfo } from './service';
 import { VirtualList } from './VirtualList';
 
 export const ROW_HEIGHT = 28;
+
+/** Where the panel tells the header line which instance it works with. */
+export interface IInstanceSink {
+  set(instance: string | null): void;
+}
 
 export interface IRucioViewProps {
   model: RucioModel;
   trans: TranslationBundle;
   /** Opens files in JupyterLab; none in tests. */
   app?: JupyterFrontEnd;
+  instanceSink?: IInstanceSink;
 }
 
-/** The Rucio panel's own part: instance, search, DID tree, actions, attachments. */
+/** The Rucio panel's own part: search, results, actions, my rules, attachments. */
 export function RucioView(props: IRucioViewProps): JSX.Element {
-  const { model, trans } = props;
+  const { model, trans, instanceSink } = props;
   useEffect(() => {
-    void model.ready();
+    void model.ready().then(() => {
+      instanceSink?.set(model.instance?.name ?? null);
+      void model.loadFilterKeys();
+    });
   }, [model]);
   return (
     <UseSignal signal={model.changed}>
       {() => (
         <div className="jp-vre-RucioView">
-          <InstancePicker model={model} trans={trans} />
+          {model.instancesError ? (
+            <p className="jp-vre-error" role="alert">
+              {model.instancesError.message}
+            </p>
+          ) : model.instances.length === 0 ? (
+            <p>{trans.__('No Rucio instance is configured.')}</p>
+          ) : null}
           {model.instance && (
             <>
               <SearchForm model={model} trans={trans} />
               <DIDBrowser {...props} />
+              <RulesView model={model} trans={trans} />
             </>
           )}
           {model.notebooks && (
@@ -54,85 +91,65 @@ export function RucioView(props: IRucioViewProps): JSX.Element {
   );
 }
 
-function InstancePicker(props: {
+/** In the header's details: which instance, and how it brings data. */
+export function RucioInstanceDetails(props: {
   model: RucioModel;
   trans: TranslationBundle;
+  instanceSink?: IInstanceSink;
 }): JSX.Element {
-  const { model, trans } = props;
-  const auth = model.connection.auth;
-  if (model.instancesError) {
-    return (
-      <p className="jp-vre-error" role="alert">
-        {model.instancesError.message}
-      </p>
-    );
-  }
-  if (model.instances.length === 0) {
-    return <p>{trans.__('No Rucio instance is configured.')}</p>;
-  }
-  const instance = model.instance;
+  const { model, trans, instanceSink } = props;
   return (
-    <div className="jp-vre-RucioView-instance">
-      <label>
-        {trans.__('Instance')}{' '}
-        <select
-          className="jp-mod-styled"
-          value={instance?.name ?? ''}
-          onChange={event => model.selectInstance(event.currentTarget.value)}
-        >
-          {model.instances.map(i => (
-            <option key={i.name} value={i.name}>
-              {i.display_name}
-            </option>
-          ))}
-        </select>
-      </label>
-      <UseSignal signal={auth.changed}>
-        {() => {
-          const state = auth
-            .connections('rucio')
-            .find(c => c.instance === instance?.name);
-          if (!state) {
-            return null;
-          }
-          return (
-            <p
-              className={`jp-vre-RucioView-connection ${
-                state.connected ? 'jp-mod-connected' : 'jp-mod-disconnected'
-              }`}
-            >
-              {state.connected
-                ? trans.__('Connected.')
-                : trans.__(
-                    'Not connected: %1 Use Sign-in and credentials above.',
-                    state.message
-                  )}
-            </p>
-          );
-        }}
-      </UseSignal>
-      {instance && (
-        <p className="jp-vre-RucioView-mode">
-          {instance.mode === 'replica'
-            ? trans.__(
-                'Replica mode: data is made available on %1.',
-                instance.destination_rse ?? '?'
-              )
-            : trans.__(
-                'Download mode: data is downloaded into your workspace.'
-              )}
-        </p>
-      )}
-    </div>
+    <UseSignal signal={model.changed}>
+      {() => {
+        const instance = model.instance;
+        if (model.instances.length === 0) {
+          return <></>;
+        }
+        return (
+          <div className="jp-vre-RucioView-instance">
+            <label>
+              {trans.__('Instance')}{' '}
+              <select
+                className="jp-mod-styled"
+                value={instance?.name ?? ''}
+                onChange={event => {
+                  model.selectInstance(event.currentTarget.value);
+                  instanceSink?.set(event.currentTarget.value);
+                  void model.loadFilterKeys();
+                }}
+              >
+                {model.instances.map(i => (
+                  <option key={i.name} value={i.name}>
+                    {i.display_name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {instance && (
+              <p className="jp-vre-RucioView-mode">
+                {instance.mode === 'replica'
+                  ? trans.__(
+                      'Replica mode: data is made available on %1.',
+                      instance.destination_rse ?? '?'
+                    )
+                  : trans.__(
+                      'Download mode: data is downloaded into your workspace.'
+                    )}
+              </p>
+            )}
+          </div>
+        );
+      }}
+    </UseSignal>
   );
 }
 
 const TYPE_FILTERS: DIDTypeFilter[] = [
-  'all',
-  'container',
+  'collection',
   'dataset',
+  'container',
   'file',
-  'collection'
+  'all'
 ];
 
 function typeFilterLabel(type: DIDTypeFilter, trans: TranslationBundle) {
@@ -157,134 +174,204 @@ function SearchForm(props: {
   const { model, trans } = props;
   const [pattern, setPattern] = useState(model.query.pattern);
   const [type, setType] = useState<DIDTypeFilter>(model.query.type);
+  const [filter, setFilter] = useState(model.query.filter);
+  const error = model.results?.error;
+  const filterError =
+    error && ['invalid_filter', 'filter_refused'].includes(error.code)
+      ? error
+      : null;
+  const keys = model.filterKeys;
   return (
     <form
-      className="jp-vre-RucioView-search"
+      className="jp-vre-RucioSearch"
       role="search"
       onSubmit={event => {
         event.preventDefault();
         if (pattern.trim()) {
-          void model.search(pattern.trim(), type);
+          void model.search(pattern.trim(), type, filter.trim());
         }
       }}
     >
-      <input
-        className="jp-mod-styled"
-        type="search"
-        aria-label={trans.__('DID to search, as scope:name')}
-        placeholder={trans.__('scope:name, * as wildcard')}
-        value={pattern}
-        onChange={event => setPattern(event.currentTarget.value)}
-      />
-      <select
-        className="jp-mod-styled"
-        aria-label={trans.__('Type of DID')}
-        value={type}
-        onChange={event => setType(event.currentTarget.value as DIDTypeFilter)}
+      <div className="jp-vre-RucioSearch-row">
+        <input
+          {...mainField}
+          className="jp-mod-styled jp-vre-RucioSearch-pattern"
+          type="search"
+          aria-label={trans.__('DID to search, as scope:name')}
+          placeholder={trans.__('scope:name, * as wildcard')}
+          value={pattern}
+          onChange={event => setPattern(event.currentTarget.value)}
+        />
+        <ActionButton
+          kind="primary"
+          icon={searchIcon}
+          label={trans.__('Search')}
+          iconOnly
+          onClick={() => undefined}
+          type="submit"
+          className="jp-vre-RucioSearch-submit"
+        />
+      </div>
+      <div className="jp-vre-RucioSearch-row">
+        <select
+          className="jp-mod-styled"
+          aria-label={trans.__('Type of DID')}
+          value={type}
+          onChange={event =>
+            setType(event.currentTarget.value as DIDTypeFilter)
+          }
+        >
+          {TYPE_FILTERS.map(t => (
+            <option key={t} value={t}>
+              {typeFilterLabel(t, trans)}
+            </option>
+          ))}
+        </select>
+        <input
+          className="jp-mod-styled jp-vre-RucioSearch-filter"
+          type="text"
+          spellCheck={false}
+          aria-label={trans.__('Metadata filter')}
+          aria-describedby="jp-vre-rucio-filter-help"
+          aria-invalid={filterError !== null}
+          placeholder={trans.__('Filter, e.g. datatype=AOD,length>2')}
+          value={filter}
+          onChange={event => setFilter(event.currentTarget.value)}
+        />
+      </div>
+      {filterError && (
+        <p className="jp-vre-RucioSearch-error" role="alert">
+          {filterError.message}
+        </p>
+      )}
+      <details
+        className="jp-vre-RucioSearch-help"
+        id="jp-vre-rucio-filter-help"
       >
-        {TYPE_FILTERS.map(t => (
-          <option key={t} value={t}>
-            {typeFilterLabel(t, trans)}
-          </option>
-        ))}
-      </select>
-      <Button type="submit" small>
-        {trans.__('Search')}
-      </Button>
+        <summary>{trans.__('How to filter')}</summary>
+        <p>
+          {trans.__(
+            'As `rucio list-dids --filter` takes them: key=value, key>number, 1<key<10; a comma for AND, a semicolon for OR.'
+          )}
+        </p>
+        {keys && (
+          <p>
+            {trans.__('Keys this instance accepts: %1', keys.keys.join(', '))}
+          </p>
+        )}
+      </details>
     </form>
   );
 }
 
-function typeLetter(node: DIDNode, trans: TranslationBundle): [string, string] {
+function typeIcon(node: DIDNode, trans: TranslationBundle) {
   switch (node.item.did_type) {
     case 'CONTAINER':
-      return ['C', trans.__('Container')];
+      return { icon: folderIcon, name: trans.__('Container') };
     case 'DATASET':
-      return ['D', trans.__('Dataset')];
+      return { icon: tableRowsIcon, name: trans.__('Dataset') };
     default:
-      return ['F', trans.__('File')];
+      return { icon: fileIcon, name: trans.__('File') };
   }
 }
 
-/** The state badge (and progress bar) of a DID, from its task or its known state. */
-function StateBadge(props: {
+/** A DID's availability in words, with a progress bar while it is being replicated. */
+export function AvailabilityBadge(props: {
   state: IDIDState;
   task: ITaskInfo | null;
   trans: TranslationBundle;
 }): JSX.Element | null {
   const { state, task, trans } = props;
-  if (task && isActive(task)) {
-    const { done, total } = task.progress;
-    const known = total !== null && total > 0;
+  const progress = (done?: number, total?: number | null) => {
+    const known = total !== undefined && total !== null && total > 0;
     return (
-      <span className="jp-vre-DID-state jp-mod-replicating">
+      <Badge kind="info" className="jp-vre-DID-state">
         <progress
-          aria-label={trans.__('Progress of %1', task.title)}
+          aria-label={trans.__('Replication progress')}
           max={known ? total : undefined}
           value={known ? done : undefined}
         />
         {known ? `${done}/${total}` : trans.__('Starting')}
-      </span>
+      </Badge>
     );
+  };
+  if (task && isActive(task) && state.state !== 'available') {
+    return progress(task.progress.done, task.progress.total);
   }
   switch (state.state) {
     case 'available':
       return (
-        <span className="jp-vre-DID-state jp-mod-available">
+        <Badge kind="success" className="jp-vre-DID-state">
           {trans.__('Available')}
-        </span>
+        </Badge>
       );
-    case 'replicating': {
-      const known = state.total !== undefined && state.total > 0;
-      return (
-        <span className="jp-vre-DID-state jp-mod-replicating">
-          <progress
-            aria-label={trans.__('Replication progress')}
-            max={known ? state.total : undefined}
-            value={known ? state.done : undefined}
-          />
-          {known ? `${state.done}/${state.total}` : trans.__('Replicating')}
-        </span>
-      );
-    }
+    case 'replicating':
+      return progress(state.done, state.total);
     case 'not_available':
       return (
-        <span className="jp-vre-DID-state jp-mod-not-available">
+        <Badge kind="neutral" className="jp-vre-DID-state">
           {trans.__('Not available')}
-        </span>
+        </Badge>
       );
     case 'error':
       return (
-        <span className="jp-vre-DID-state jp-mod-error" title={state.message}>
+        <Badge
+          kind="warning"
+          className="jp-vre-DID-state"
+          title={state.message}
+        >
           {trans.__('Unknown')}
-        </span>
+        </Badge>
       );
     default:
       return null;
   }
 }
 
+/** The scope every listed DID shares, so that rows need not repeat it. */
+function sharedScope(rows: readonly TreeRow[]): string | null {
+  let scope: string | null = null;
+  for (const row of rows) {
+    if (row.kind !== 'did') {
+      continue;
+    }
+    if (scope === null) {
+      scope = row.node.item.scope;
+    } else if (scope !== row.node.item.scope) {
+      return null;
+    }
+  }
+  return scope;
+}
+
 function DIDRow(props: {
   row: TreeRow;
   active: boolean;
+  selected: boolean;
+  scope: string | null;
   model: RucioModel;
+  actions: RucioActions;
   trans: TranslationBundle;
-  onSelect: () => void;
+  onSelect: (event: React.MouseEvent) => void;
+  onOpen: () => void;
 }): JSX.Element {
-  const { row, model, trans, active } = props;
+  const { row, model, trans, active, selected, scope } = props;
   if (row.kind === 'more') {
     const { listing } = row;
-    const indent = listing.depth * 14;
     return (
-      <div className="jp-vre-DID jp-mod-more" style={{ paddingLeft: indent }}>
+      <div className="jp-vre-DID jp-mod-more">
         {listing.error ? (
           <>
-            <span className="jp-vre-error" role="alert">
-              {listing.error.message}
+            <span className="jp-vre-error">
+              {trans.__('%1 Enter or click to retry.', listing.error.message)}
             </span>
-            <Button small minimal onClick={() => void listing.loadMore()}>
-              {trans.__('Retry')}
-            </Button>
+            <span
+              className="jp-vre-DID-rowAction"
+              title={trans.__('Retry')}
+              onClick={() => void listing.loadMore()}
+            >
+              <refreshIcon.react tag="span" />
+            </span>
           </>
         ) : (
           <span>{trans.__('Loading…')}</span>
@@ -293,64 +380,130 @@ function DIDRow(props: {
     );
   }
   const { node } = row;
-  const [letter, typeName] = typeLetter(node, trans);
+  const type = typeIcon(node, trans);
   const item = model.itemOf(node);
+  const state = model.stateOf(node.did);
+  const replica = model.instance?.mode === 'replica';
   return (
     <div
-      className={`jp-vre-DID${active ? ' jp-mod-active' : ''}`}
-      style={{ paddingLeft: node.depth * 14 }}
+      className={`jp-vre-DID${active ? ' jp-mod-active' : ''}${
+        selected ? ' jp-mod-selected' : ''
+      }`}
       data-did={node.did}
       onClick={props.onSelect}
-      onDoubleClick={() => void model.toggle(node)}
+      onDoubleClick={props.onOpen}
+      onContextMenu={event => {
+        if (!selected) {
+          props.onSelect(event);
+        }
+      }}
     >
-      {node.isCollection ? (
-        <span
-          className="jp-vre-DID-toggle"
-          onClick={event => {
-            event.stopPropagation();
-            props.onSelect();
-            void model.toggle(node);
-          }}
-        >
-          {node.expanded ? (
-            <caretDownIcon.react tag="span" />
-          ) : (
-            <caretRightIcon.react tag="span" />
-          )}
-        </span>
-      ) : (
-        <span className="jp-vre-DID-toggle" />
-      )}
-      <span className="jp-vre-DID-type" title={typeName}>
-        {letter}
-      </span>
-      <span className="jp-vre-DID-name" title={node.did}>
-        {node.depth > 0 ? item.name : node.did}
-      </span>
+      <type.icon.react
+        tag="span"
+        className="jp-vre-DID-type"
+        title={type.name}
+      />
+      <MiddleEllipsis
+        className="jp-vre-DID-name"
+        text={withoutScope(node.did, scope)}
+        title={node.did}
+      />
       <span className="jp-vre-DID-size">
         {item.bytes !== null && item.bytes !== undefined
           ? formatBytes(item.bytes)
           : ''}
+      </span>
+      <span className="jp-vre-DID-files">
         {node.isCollection && item.length !== null && item.length !== undefined
-          ? ` · ${trans._n('%1 file', '%1 files', item.length)}`
+          ? trans._n('%1 file', '%1 files', item.length)
           : ''}
       </span>
-      <StateBadge
-        state={model.stateOf(node.did)}
+      <AvailabilityBadge
+        state={state}
         task={model.taskOf(node.did)}
         trans={trans}
       />
+      {/* Shortcuts for the mouse; the keyboard has the action bar and the context menu. */}
+      <span className="jp-vre-DID-rowActions" aria-hidden="true">
+        {replica && state.state === 'not_available' && (
+          <span
+            className="jp-vre-DID-rowAction"
+            title={trans.__('Make available')}
+            onClick={event => {
+              event.stopPropagation();
+              void props.actions.makeAvailable([node]);
+            }}
+          >
+            <downloadIcon.react tag="span" />
+          </span>
+        )}
+      </span>
     </div>
   );
 }
 
-function DIDBrowser(props: IRucioViewProps): JSX.Element | null {
-  const { model, trans } = props;
-  const [active, setActive] = useState(-1);
-  const rows = model.rows;
-  const results = model.results;
+function Breadcrumbs(props: {
+  model: RucioModel;
+  trans: TranslationBundle;
+  onNavigate: () => void;
+}): JSX.Element | null {
+  const { model, trans, onNavigate } = props;
+  const path = model.path;
+  if (path.length === 0) {
+    return null;
+  }
+  return (
+    <nav className="jp-vre-Breadcrumbs" aria-label={trans.__('Location')}>
+      <ol>
+        <li>
+          <button
+            type="button"
+            onClick={() => {
+              model.goTo(0);
+              onNavigate();
+            }}
+          >
+            {trans.__('Results')}
+          </button>
+        </li>
+        {path.map((node, depth) => (
+          <li key={node.did}>
+            {depth === path.length - 1 ? (
+              <span aria-current="location" title={node.did}>
+                <MiddleEllipsis text={node.item.name} title={node.did} />
+              </span>
+            ) : (
+              <button
+                type="button"
+                title={node.did}
+                onClick={() => {
+                  model.goTo(depth + 1);
+                  onNavigate();
+                }}
+              >
+                <MiddleEllipsis text={node.item.name} title={node.did} />
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+    </nav>
+  );
+}
 
-  useEffect(() => setActive(-1), [results]);
+function DIDBrowser(props: IRucioViewProps): JSX.Element | null {
+  const { model, trans, app } = props;
+  const [active, setActive] = useState(-1);
+  const [anchor, setAnchor] = useState(-1);
+  const listRef = useRef<HTMLDivElement | null>(null);
+  const actions = useRef(new RucioActions(model, trans, app)).current;
+  const rows = model.rows;
+  const listing = model.listing;
+
+  useEffect(() => {
+    setActive(-1);
+    setAnchor(-1);
+  }, [listing]);
 
   const onRendered = useCallback(
     (shown: readonly TreeRow[]) => {
@@ -367,52 +520,115 @@ function DIDBrowser(props: IRucioViewProps): JSX.Element | null {
     [model]
   );
 
+  const results = model.results;
   if (!results) {
     return (
       <p className="jp-vre-RucioView-hint">
-        {trans.__('Search for data by scope:name, e.g. user.jdoe:*.')}
+        {trans.__(
+          'Search for data by scope:name, e.g. atlas_open:*; add a metadata filter to narrow it.'
+        )}
       </p>
     );
   }
-  if (results.complete && results.nodes.length === 0 && !results.error) {
-    return <p>{trans.__('Nothing matches %1.', model.query.pattern)}</p>;
+  if (
+    results.complete &&
+    results.nodes.length === 0 &&
+    !results.error &&
+    model.path.length === 0
+  ) {
+    return (
+      <p role="status">
+        {trans.__('Nothing matches %1.', model.query.pattern)}
+      </p>
+    );
   }
 
-  const activeRow = rows[active];
-  const selected = activeRow?.kind === 'did' ? activeRow.node : null;
+  const focusList = () => listRef.current?.focus();
+  const nodeAt = (index: number) => {
+    const row = rows[index];
+    return row?.kind === 'did' ? row.node : null;
+  };
+  const selectRange = (from: number, to: number) => {
+    const [lo, hi] = from < to ? [from, to] : [to, from];
+    const dids: string[] = [];
+    for (let i = lo; i <= hi; i++) {
+      const node = nodeAt(i);
+      if (node) {
+        dids.push(node.did);
+      }
+    }
+    model.select(dids);
+  };
+  const moveTo = (index: number, extend: boolean) => {
+    setActive(index);
+    const node = nodeAt(index);
+    if (!node) {
+      return;
+    }
+    if (extend && anchor >= 0) {
+      selectRange(anchor, index);
+    } else {
+      setAnchor(index);
+      model.select([node.did]);
+    }
+  };
+  const openNode = (node: DIDNode | null) => {
+    if (node?.isCollection) {
+      void model.open(node);
+      focusList();
+    }
+  };
 
   const onKeyDown = (event: React.KeyboardEvent<HTMLDivElement>) => {
     const last = rows.length - 1;
-    const row = rows[active];
-    const node = row?.kind === 'did' ? row.node : null;
+    const node = nodeAt(active);
+    if (openContextMenuFromKeyboard(event, event.currentTarget)) {
+      return;
+    }
     switch (event.key) {
       case 'ArrowDown':
-        setActive(Math.min(last, active + 1));
+        moveTo(Math.min(last, active + 1), event.shiftKey);
         break;
       case 'ArrowUp':
-        setActive(Math.max(0, active - 1));
+        if (event.altKey && model.path.length > 0) {
+          model.goTo(model.path.length - 1);
+          break;
+        }
+        moveTo(Math.max(0, active - 1), event.shiftKey);
         break;
       case 'Home':
-        setActive(0);
+        moveTo(0, event.shiftKey);
         break;
       case 'End':
-        setActive(last);
+        moveTo(last, event.shiftKey);
         break;
-      case 'ArrowRight':
-        if (node?.isCollection && !node.expanded) {
-          void model.toggle(node);
+      case 'Enter': {
+        const row = rows[active];
+        if (row?.kind === 'more') {
+          void row.listing.loadMore();
+        } else {
+          openNode(node);
         }
         break;
-      case 'ArrowLeft':
-        if (node?.isCollection && node.expanded) {
-          void model.toggle(node);
+      }
+      case 'Backspace':
+        if (model.path.length > 0) {
+          model.goTo(model.path.length - 1);
         }
         break;
-      case 'Enter':
       case ' ':
-        if (node?.isCollection) {
-          void model.toggle(node);
+        if (node) {
+          model.toggleSelected(node.did);
         }
+        break;
+      case 'a':
+        if (!(event.ctrlKey || event.metaKey)) {
+          return;
+        }
+        selectRange(0, last);
+        break;
+      case 'Escape':
+        model.select([]);
         break;
       default:
         return;
@@ -421,36 +637,89 @@ function DIDBrowser(props: IRucioViewProps): JSX.Element | null {
   };
 
   return (
-    <>
+    <div className="jp-vre-DIDBrowser">
+      <Breadcrumbs model={model} trans={trans} onNavigate={focusList} />
+      <div className="jp-vre-DIDColumns" aria-hidden="true">
+        <span className="jp-vre-DID-type" />
+        <span className="jp-vre-DID-name">{trans.__('Name')}</span>
+        <span className="jp-vre-DID-size">{trans.__('Size')}</span>
+        <span className="jp-vre-DID-files">{trans.__('Files')}</span>
+        <span className="jp-vre-DID-stateHead">{trans.__('Availability')}</span>
+      </div>
+      <UseSignal signal={model.statesChanged}>
+        {() => {
+          const scope = sharedScope(rows);
+          return (
+            <VirtualList
+              id="jp-vre-rucio-dids"
+              className="jp-vre-DIDList"
+              label={
+                model.path.length > 0
+                  ? trans.__(
+                      'Content of %1',
+                      model.path[model.path.length - 1].did
+                    )
+                  : trans.__('DIDs found')
+              }
+              items={rows}
+              rowHeight={ROW_HEIGHT}
+              active={active}
+              listRef={listRef}
+              isSelected={row =>
+                row.kind === 'did' && model.isSelected(row.node.did)
+              }
+              itemKey={row => row.key}
+              onRendered={onRendered}
+              onKeyDown={onKeyDown}
+              onFocus={() => {
+                if (active < 0 && rows.length > 0) {
+                  setActive(0);
+                }
+              }}
+              renderItem={(row, index, isActive) => (
+                <DIDRow
+                  row={row}
+                  active={isActive}
+                  selected={
+                    row.kind === 'did' && model.isSelected(row.node.did)
+                  }
+                  scope={scope}
+                  model={model}
+                  actions={actions}
+                  trans={trans}
+                  onSelect={event => {
+                    setActive(index);
+                    const node = nodeAt(index);
+                    if (!node) {
+                      return;
+                    }
+                    if (event.shiftKey && anchor >= 0) {
+                      selectRange(anchor, index);
+                    } else if (event.ctrlKey || event.metaKey) {
+                      model.toggleSelected(node.did);
+                      setAnchor(index);
+                    } else {
+                      model.select([node.did]);
+                      setAnchor(index);
+                    }
+                  }}
+                  onOpen={() => openNode(nodeAt(index))}
+                />
+              )}
+            />
+          );
+        }}
+      </UseSignal>
       <UseSignal signal={model.statesChanged}>
         {() => (
-          <VirtualList
-            id="jp-vre-rucio-dids"
-            label={trans.__('DIDs found')}
-            items={rows}
-            rowHeight={ROW_HEIGHT}
-            active={active}
-            itemKey={row => row.key}
-            onRendered={onRendered}
-            onKeyDown={onKeyDown}
-            renderItem={(row, index, isActive) => (
-              <DIDRow
-                row={row}
-                active={isActive}
-                model={model}
-                trans={trans}
-                onSelect={() => setActive(index)}
-              />
-            )}
+          <SelectionActions
+            {...props}
+            actions={actions}
+            focusList={() => listRef.current}
           />
         )}
       </UseSignal>
-      {selected && (
-        <UseSignal signal={model.statesChanged}>
-          {() => <DIDActions {...props} node={selected} />}
-        </UseSignal>
-      )}
-    </>
+    </div>
   );
 }
 
@@ -469,189 +738,392 @@ export function underRoot(local: string, root: string): string | null {
     : PathExt.normalize(relative);
 }
 
-function DIDActions(props: IRucioViewProps & { node: DIDNode }): JSX.Element {
-  const { model, trans, node, app } = props;
+/** The deepest folder that holds all these paths. */
+export function commonFolder(paths: readonly string[]): string {
+  if (paths.length === 0) {
+    return '';
+  }
+  const parts = paths.map(p => p.split('/').slice(0, -1));
+  const first = parts[0];
+  let depth = first.length;
+  for (const other of parts) {
+    let i = 0;
+    while (i < depth && other[i] === first[i]) {
+      i++;
+    }
+    depth = i;
+  }
+  return first.slice(0, depth).join('/') || '/';
+}
+
+function SelectionActions(
+  props: IRucioViewProps & {
+    actions: RucioActions;
+    focusList: () => HTMLElement | null;
+  }
+): JSX.Element {
+  const { model, trans, app, actions, focusList } = props;
+  const selection = model.selection;
+  const single = selection.length === 1 ? selection[0] : null;
   const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [paths, setPaths] = useState<string[] | null>(null);
+  const instance = model.instance!;
+  const state = single ? model.stateOf(single.did) : null;
+  const notebooks = model.notebooks;
+
+  useEffect(() => {
+    setMessage(null);
+  }, [single?.did, selection.length]);
+
+  // Where an available DID lives on the mount: a file's path, a collection's files.
+  useEffect(() => {
+    setPaths(null);
+    if (!single || state?.state !== 'available') {
+      return;
+    }
+    if (!single.isCollection && state.path) {
+      setPaths([state.path]);
+      return;
+    }
+    let cancelled = false;
+    void model.service
+      .resolve([{ instance: instance.name, did: single.did, variable: 'x' }])
+      .then(([answer]) => {
+        if (!cancelled && answer?.value) {
+          setPaths(Array.isArray(answer.value) ? answer.value : [answer.value]);
+        }
+      })
+      .catch(() => undefined);
+    return () => {
+      cancelled = true;
+    };
+  }, [single?.did, state?.state]);
+
+  const run = (
+    event: React.MouseEvent<HTMLElement>,
+    what: () => Promise<string | null>
+  ) => {
+    const origin = event.currentTarget;
+    setBusy(true);
+    void keepFocus(
+      origin,
+      async () => {
+        try {
+          const said = await what();
+          if (said) {
+            setMessage(said);
+          }
+        } catch (error) {
+          setMessage(asAPIError(error).message);
+        } finally {
+          setBusy(false);
+        }
+      },
+      focusList
+    );
+  };
+
+  const blocker = makeAvailableBlocker(model, selection, trans);
+  const root = PageConfig.getOption('serverRoot');
+  const openable =
+    single && !single.isCollection && paths?.[0]
+      ? underRoot(paths[0], root)
+      : null;
+  const noNotebook = !notebooks?.currentPanel
+    ? trans.__('Open a notebook first')
+    : null;
+  const webUI = single ? webUIUrl(instance, { did: single.did }) : null;
+  const totalBytes = selection.reduce(
+    (sum, node) => sum + (model.itemOf(node).bytes ?? 0),
+    0
+  );
+
+  return (
+    <>
+      <ActionBar
+        sticky
+        label={trans.__('Actions on the selected DIDs')}
+        className="jp-vre-RucioActions"
+      >
+        <span className="jp-vre-RucioActions-count" aria-live="polite">
+          {selection.length === 0
+            ? trans.__('Nothing selected')
+            : trans._n('%1 selected', '%1 selected', selection.length)}
+        </span>
+        {instance.mode === 'replica' ? (
+          <ActionButton
+            kind="primary"
+            icon={downloadIcon}
+            label={trans.__('Make available')}
+            disabled={busy || blocker !== null}
+            disabledReason={blocker ?? undefined}
+            title={trans.__(
+              'Ask Rucio for a copy on %1, the storage mounted here',
+              instance.destination_rse ?? ''
+            )}
+            onClick={event =>
+              run(event, () => actions.makeAvailable(selection))
+            }
+          />
+        ) : (
+          <ActionButton
+            kind="primary"
+            icon={downloadIcon}
+            label={trans.__('Download')}
+            disabled={busy || selection.length === 0}
+            disabledReason={trans.__('Select one or more DIDs first.')}
+            onClick={event => run(event, () => actions.download(selection))}
+          />
+        )}
+        <ActionButton
+          icon={variableIcon}
+          label={trans.__('Attach…')}
+          title={
+            notebooks?.currentPanel
+              ? trans.__(
+                  'Attach to %1 as a variable',
+                  notebooks.currentPanel.title.label
+                )
+              : undefined
+          }
+          disabled={busy || !single || noNotebook !== null}
+          disabledReason={
+            !single ? trans.__('Select one DID.') : (noNotebook ?? undefined)
+          }
+          onClick={event => run(event, () => actions.attach(single!))}
+        />
+        <ActionButton
+          icon={addBelowIcon}
+          label={trans.__('Insert into notebook')}
+          iconOnly
+          title={trans.__(
+            'Attach if needed, and insert a code cell that uses it'
+          )}
+          disabled={busy || !single || noNotebook !== null}
+          disabledReason={
+            !single ? trans.__('Select one DID.') : (noNotebook ?? undefined)
+          }
+          onClick={event =>
+            run(event, () => actions.insertIntoNotebook(single!))
+          }
+        />
+        <ActionSeparator />
+        <ActionButton
+          icon={refreshIcon}
+          label={trans.__('Refresh availability')}
+          iconOnly
+          disabled={selection.length === 0}
+          disabledReason={trans.__('Select one or more DIDs first.')}
+          onClick={event =>
+            run(event, async () => {
+              await model.refreshStates(selection);
+              return null;
+            })
+          }
+        />
+      </ActionBar>
+      {message && (
+        <p className="jp-vre-RucioActions-message" role="status">
+          {message}
+        </p>
+      )}
+      {selection.length > 1 && (
+        <p className="jp-vre-RucioSelection">
+          {trans.__(
+            '%1 DIDs selected, %2 in all',
+            selection.length,
+            formatBytes(totalBytes)
+          )}
+        </p>
+      )}
+      {single && (
+        <DIDDetails
+          node={single}
+          model={model}
+          trans={trans}
+          paths={paths}
+          openable={openable}
+          app={app}
+          webUI={webUI}
+          actions={actions}
+          onMessage={setMessage}
+        />
+      )}
+    </>
+  );
+}
+
+function DIDDetails(props: {
+  node: DIDNode;
+  model: RucioModel;
+  trans: TranslationBundle;
+  paths: string[] | null;
+  openable: string | null;
+  app?: JupyterFrontEnd;
+  webUI: string | null;
+  actions: RucioActions;
+  onMessage: (message: string) => void;
+}): JSX.Element {
+  const { node, model, trans, paths, openable, app, webUI, actions } = props;
   const [details, setDetails] = useState<{
     details: IDIDDetails;
     rules: IRuleInfo[];
   } | null>(null);
-  const [busy, setBusy] = useState(false);
-  useEffect(() => {
-    setMessage(null);
-    setDetails(null);
-  }, [node]);
-
+  const [error, setError] = useState<string | null>(null);
   const instance = model.instance!;
-  const state = model.stateOf(node.did);
-  const task = model.taskOf(node.did);
-  const running = task !== null && isActive(task);
-  const path =
-    !node.isCollection && state.state === 'available' ? state.path : undefined;
-  const root = PageConfig.getOption('serverRoot');
-  const openable = path ? underRoot(path, root) : null;
-  const notebooks = model.notebooks;
+  useEffect(() => {
+    setDetails(null);
+    setError(null);
+    let cancelled = false;
+    void Promise.all([
+      model.service.details(instance.name, node.did),
+      model.service.rules(instance.name, node.did)
+    ])
+      .then(([d, rules]) => {
+        if (!cancelled) {
+          setDetails({ details: d, rules });
+        }
+      })
+      .catch(reason => !cancelled && setError(asAPIError(reason).message));
+    return () => {
+      cancelled = true;
+    };
+  }, [node.did, instance.name]);
 
-  const act = async (what: () => Promise<unknown>) => {
-    setBusy(true);
-    setMessage(null);
-    try {
-      await what();
-    } catch (error) {
-      setMessage(asAPIError(error).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-
+  const folder = paths && node.isCollection ? commonFolder(paths) : null;
   return (
     <section
-      className="jp-vre-DIDActions"
-      aria-label={trans.__('Actions on %1', node.did)}
+      className="jp-vre-DIDDetails"
+      aria-label={trans.__('Details of %1', node.did)}
     >
-      <h4 title={node.did}>{node.did}</h4>
-      <div className="jp-vre-DIDActions-buttons">
-        {instance.mode === 'replica' && (
-          <Button
-            small
-            disabled={busy || running || state.state === 'available'}
-            onClick={() => void act(() => model.makeAvailable(node))}
-          >
-            {trans.__('Make available')}
-          </Button>
-        )}
-        {instance.mode === 'download' && (
-          <Button
-            small
-            disabled={busy || running}
-            onClick={() => void act(() => model.download(node))}
-          >
-            {trans.__('Download')}
-          </Button>
-        )}
-        {path && (
-          <Button
-            small
-            minimal
-            onClick={() => {
-              Clipboard.copyToSystem(path);
-              setMessage(trans.__('Copied %1', path));
-            }}
-          >
-            {trans.__('Copy local path')}
-          </Button>
-        )}
-        {openable && app && (
-          <Button
-            small
-            minimal
+      <h3 className="jp-vre-DIDDetails-name">{node.did}</h3>
+      {paths && (
+        <div className="jp-vre-DIDDetails-mount">
+          <span className="jp-vre-DIDDetails-label">
+            {trans.__('On the mount')}
+          </span>
+          <code title={node.isCollection ? paths.join('\n') : paths[0]}>
+            {node.isCollection
+              ? trans._n(
+                  '%2 (%1 file)',
+                  '%2 (%1 files)',
+                  paths.length,
+                  folder ?? ''
+                )
+              : paths[0]}
+          </code>
+          <ActionButton
+            icon={copyIcon}
+            label={
+              node.isCollection
+                ? trans.__('Copy the paths')
+                : trans.__('Copy the path')
+            }
+            iconOnly
             onClick={() =>
-              void app.commands.execute('docmanager:open', { path: openable })
+              props.onMessage(
+                actions.copy(
+                  paths.join('\n'),
+                  node.isCollection
+                    ? trans._n('%1 path', '%1 paths', paths.length)
+                    : paths[0]
+                )
+              )
             }
-          >
-            {trans.__('Open')}
-          </Button>
-        )}
-        {notebooks && (
-          <Button
-            small
-            minimal
-            disabled={!notebooks.currentPanel}
-            title={
-              notebooks.currentPanel
-                ? trans.__('Attach to %1', notebooks.currentPanel.title.label)
-                : trans.__('Open a notebook first')
-            }
-            onClick={() =>
-              void act(() => notebooks.attach(instance.name, node.did))
-            }
-          >
-            {trans.__('Attach to notebook')}
-          </Button>
-        )}
-        <Button
-          small
-          minimal
-          aria-expanded={details !== null}
-          onClick={() =>
-            details
-              ? setDetails(null)
-              : void act(async () => {
-                  const [d, rules] = await Promise.all([
-                    model.service.details(instance.name, node.did),
-                    model.service.rules(instance.name, node.did)
-                  ]);
-                  setDetails({ details: d, rules });
+          />
+          {openable && app && (
+            <ActionButton
+              icon={launchIcon}
+              label={trans.__('Open')}
+              iconOnly
+              onClick={() =>
+                void app.commands.execute('docmanager:open', {
+                  path: openable
                 })
-          }
-        >
-          {details ? trans.__('Hide details') : trans.__('Metadata and rules')}
-        </Button>
-        <Button small minimal onClick={() => void model.refreshStates([node])}>
-          {trans.__('Refresh')}
-        </Button>
-      </div>
-      {message && (
-        <p className="jp-vre-DIDActions-message" role="status">
-          {message}
+              }
+            />
+          )}
+        </div>
+      )}
+      {webUI && (
+        <p>
+          <a href={webUI} target="_blank" rel="noopener noreferrer">
+            {trans.__('Open in the Rucio web UI')}
+          </a>
         </p>
       )}
-      {details && <Details {...details} trans={trans} />}
+      {error && (
+        <p className="jp-vre-error" role="alert">
+          {error}
+        </p>
+      )}
+      {details && (
+        <>
+          <MetadataList metadata={details.details.metadata} trans={trans} />
+          <RulesOfDID rules={details.rules} instance={instance} trans={trans} />
+        </>
+      )}
     </section>
   );
 }
 
-function Details(props: {
-  details: IDIDDetails;
+function RulesOfDID(props: {
   rules: IRuleInfo[];
+  instance: RucioModel['instance'];
   trans: TranslationBundle;
 }): JSX.Element {
-  const { details, rules, trans } = props;
-  const entries = Object.entries(details.metadata).filter(
-    ([, value]) => value !== null && value !== ''
-  );
+  const { rules, instance, trans } = props;
+  if (rules.length === 0) {
+    return <p>{trans.__('No rules keep this DID anywhere yet.')}</p>;
+  }
   return (
-    <div className="jp-vre-DIDDetails">
-      <h5>{trans.__('Metadata')}</h5>
-      {entries.length === 0 ? (
-        <p>{trans.__('No metadata.')}</p>
-      ) : (
-        <dl>
-          {entries.map(([key, value]) => (
-            <React.Fragment key={key}>
-              <dt>{key}</dt>
-              <dd>{String(value)}</dd>
-            </React.Fragment>
-          ))}
-        </dl>
-      )}
-      <h5>{trans.__('Rules')}</h5>
-      {rules.length === 0 ? (
-        <p>{trans.__('No rules.')}</p>
-      ) : (
-        <table className="jp-vre-DIDDetails-rules">
-          <thead>
-            <tr>
-              <th>{trans.__('RSE')}</th>
-              <th>{trans.__('State')}</th>
-              <th>{trans.__('Locks OK/replicating/stuck')}</th>
-              <th>{trans.__('Expires')}</th>
+    <table className="jp-vre-DIDDetails-rules">
+      <caption>{trans.__('Rules')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{trans.__('RSE')}</th>
+          <th scope="col">{trans.__('State')}</th>
+          <th scope="col">{trans.__('Locks')}</th>
+          <th scope="col">{trans.__('Expires')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rules.map(rule => {
+          const link = webUIUrl(instance, { rule: rule.id });
+          return (
+            <tr key={rule.id}>
+              <td>
+                {link ? (
+                  <a href={link} target="_blank" rel="noopener noreferrer">
+                    {rule.rse_expression}
+                  </a>
+                ) : (
+                  rule.rse_expression
+                )}
+              </td>
+              <td>
+                <Badge kind={ruleBadge(rule.state)}>{rule.state}</Badge>
+              </td>
+              <td
+                title={trans.__(
+                  '%1 OK, %2 replicating, %3 stuck',
+                  rule.locks_ok,
+                  rule.locks_replicating,
+                  rule.locks_stuck
+                )}
+              >
+                {rule.locks_ok}/{rule.locks_replicating}/{rule.locks_stuck}
+              </td>
+              <td>
+                {rule.expires_at
+                  ? new Date(rule.expires_at).toLocaleDateString()
+                  : trans.__('never')}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {rules.map(rule => (
-              <tr key={rule.id}>
-                <td>{rule.rse_expression}</td>
-                <td>{rule.state}</td>
-                <td>
-                  {rule.locks_ok}/{rule.locks_replicating}/{rule.locks_stuck}
-                </td>
-                <td>{rule.expires_at ?? trans.__('never')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </div>
+          );
+        })}
+      </tbody>
+    </table>
   );
 }

@@ -13,6 +13,11 @@ export interface IVirtualListProps<T> {
   /** Told which rows are rendered, e.g. to load their details. */
   onRendered?: (items: readonly T[]) => void;
   onKeyDown?: (event: React.KeyboardEvent<HTMLDivElement>) => void;
+  onFocus?: () => void;
+  /** Whether a row is selected (several may be); the active one when absent. */
+  isSelected?: (item: T, index: number) => boolean;
+  /** Given the list element, e.g. to focus it again after an action. */
+  listRef?: React.MutableRefObject<HTMLDivElement | null>;
   label: string;
   id: string;
   className?: string;
@@ -28,7 +33,7 @@ const FALLBACK_HEIGHT = 400;
 export function VirtualList<T>(props: IVirtualListProps<T>): JSX.Element {
   const { items, rowHeight, active, itemKey, renderItem, onRendered } = props;
   const overscan = props.overscan ?? 10;
-  const outer = useRef<HTMLDivElement>(null);
+  const outer = useRef<HTMLDivElement | null>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(FALLBACK_HEIGHT);
 
@@ -73,10 +78,16 @@ export function VirtualList<T>(props: IVirtualListProps<T>): JSX.Element {
 
   return (
     <div
-      ref={outer}
+      ref={node => {
+        outer.current = node;
+        if (props.listRef) {
+          props.listRef.current = node;
+        }
+      }}
       id={props.id}
       className={`jp-vre-VirtualList ${props.className ?? ''}`}
-      role="tree"
+      role="listbox"
+      aria-multiselectable={props.isSelected ? true : undefined}
       aria-label={props.label}
       aria-activedescendant={
         active >= 0 && active < items.length
@@ -85,6 +96,7 @@ export function VirtualList<T>(props: IVirtualListProps<T>): JSX.Element {
       }
       tabIndex={0}
       onKeyDown={props.onKeyDown}
+      onFocus={props.onFocus}
       onScroll={event => setScrollTop(event.currentTarget.scrollTop)}
     >
       <div
@@ -98,8 +110,12 @@ export function VirtualList<T>(props: IVirtualListProps<T>): JSX.Element {
               key={itemKey(item)}
               id={`${props.id}-${index}`}
               className="jp-vre-VirtualList-row"
-              role="treeitem"
-              aria-selected={index === active}
+              role="option"
+              aria-selected={
+                props.isSelected
+                  ? props.isSelected(item, index)
+                  : index === active
+              }
               style={{
                 position: 'absolute',
                 top: index * rowHeight,

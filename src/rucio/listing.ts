@@ -93,7 +93,7 @@ export class PagedListing {
   private _started = false;
 }
 
-/** One DID in the tree; a collection's content is loaded when first expanded. */
+/** One DID of a listing; a collection's content is loaded when first opened. */
 export class DIDNode {
   constructor(
     readonly item: IDIDItem,
@@ -103,7 +103,6 @@ export class DIDNode {
   }
 
   readonly did: string;
-  expanded = false;
   children: PagedListing | null = null;
 
   get isCollection(): boolean {
@@ -111,26 +110,20 @@ export class DIDNode {
   }
 }
 
-/** A row of the flattened tree: a DID, or the end of a listing still loading. */
+/** A row of a listing: a DID, or the end of the listing still loading. */
 export type TreeRow =
   | { kind: 'did'; node: DIDNode; key: string }
   | { kind: 'more'; listing: PagedListing; key: string };
 
-/** The visible rows of a listing and the expanded collections under it. */
-export function flatten(
-  listing: PagedListing,
-  rows: TreeRow[] = [],
-  prefix = ''
-): TreeRow[] {
-  for (const node of listing.nodes) {
-    const key = `${prefix}/${node.did}`;
-    rows.push({ kind: 'did', node, key });
-    if (node.expanded && node.children) {
-      flatten(node.children, rows, key);
-    }
-  }
+/** The rows of a listing: its DIDs so far, then a row while more are to come. */
+export function flatten(listing: PagedListing): TreeRow[] {
+  const rows: TreeRow[] = listing.nodes.map(node => ({
+    kind: 'did' as const,
+    node,
+    key: node.did
+  }));
   if (!listing.complete || listing.error) {
-    rows.push({ kind: 'more', listing, key: `${prefix}/…more` });
+    rows.push({ kind: 'more', listing, key: '…more' });
   }
   return rows;
 }

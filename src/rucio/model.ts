@@ -7,7 +7,9 @@ import { DIDNode, flatten, PagedListing, TreeRow } from './listing';
 import {
   DIDTypeFilter,
   IDIDItem,
+  IFilterKeys,
   IInstanceInfo,
+  IQuotaList,
   IRuleInfo,
   MAX_AVAILABILITY,
   RucioService
@@ -29,6 +31,23 @@ export interface IDIDState {
 }
 
 const UNKNOWN: IDIDState = { state: 'unknown' };
+
+/** A search: `scope:name` pattern, DID type, metadata filter (may be empty). */
+export interface ISearchQuery {
+  pattern: string;
+  type: DIDTypeFilter;
+  filter: string;
+}
+
+/** Whether making DIDs available fits the account's quota on the mounted RSE. */
+export interface IQuotaCheck {
+  rse: string;
+  /** Bytes of the DIDs not available yet. */
+  needed: number;
+  used: number;
+  limit: number;
+  exceeds: boolean;
+}
 
 /** After a failed availability question, ask again this much later. */
 const ERROR_RETRY_MS = 5000;
@@ -96,17 +115,89 @@ export class RucioModel {
     return this._results;
   }
 
-  /** The last search: pattern and type. */
-  get query(): { pattern: string; type: DIDTypeFilter } {
+  /** The last search: pattern, type and metadata filter. */
+  get query(): ISearchQuery {
     return this._query;
   }
 
-  /** The rows to show: results and expanded collections, flattened. */
+  /** The collections opened from the results, outermost first (the breadcrumbs). */
+  get path(): readonly DIDNode[] {
+    return this._path;
+  }
+
+  /** The listing shown: the results, or the content of the last opened collection. */
+  get listing(): PagedListing | null {
+    const last = this._path[this._path.length - 1];
+    return last ? last.children : this._results;
+  }
+
+  /** The rows to show: the current listing, page by page. */
   get rows(): readonly TreeRow[] {
     if (!this._rows) {
-      this._rows = this._results ? flatten(this._results) : [];
+      const listing = this.listing;
+      this._rows = listing ? flatten(listing) : [];
     }
     return this._rows;
+  }
+
+  /** The selected DIDs of the current listing, in listing order. */
+  get selection(): DIDNode[] {
+    return this.rows
+      .filter(
+        (row): row is Extract<TreeRow, { kind: 'did' }> =>
+          row.kind === 'did' && this._selected.has(row.node.did)
+      )
+      .map(row => row.node);
+  }
+
+  isSelected(did: string): boolean {
+    return this._selected.has(did);
+  }
+
+  /** Select only these DIDs (none: clear the selection). */
+  select(dids: readonly string[]): void {
+    this._selected = new Set(dids);
+    this._statesChanged.emit();
+  }
+
+  /** Add a DID to the selection, or take it out. */
+  toggleSelected(did: string): void {
+    if (!this._selected.delete(did)) {
+      this._selected.add(did);
+    }
+    this._statesChanged.emit();
+  }
+
+  /** The metadata keys the instance filters on, once asked. */
+  get filterKeys(): IFilterKeys | null {
+    return this._filterKeys;
+  }
+
+  /** The account's usage and quota per RSE, once asked. */
+  get quota(): IQuotaList | null {
+    return this._quota;
+  }
+
+  /** Ask (once per instance) which metadata keys a filter may use. */
+  async loadFilterKeys(): Promise<void> {
+    const instance = this.instance;
+    if (!instance || this._filterKeys) {
+      return;
+    }
+    try {
+      this._filterKeys = await this.service.filterKeys(instance.name);
+      this._changed.emit();
+    } catch {
+      // The help then names no keys; the search still works.
+    }
+  }
+
+  /** Ask for the account's usage and quota per RSE again. */
+  async loadQuota(): Promise<IQuotaList> {
+    const instance = this._requireInstance();
+    this._quota = await this.service.quota(instance);
+    this._statesChanged.emit();
+    return this._quota;
   }
 
   /** The open notebooks' attachments; null until the notebook plugin is active. */
@@ -148,43 +239,68 @@ export class RucioModel {
       return;
     }
     this._instanceName = name;
+    this._filterKeys = null;
+    this._quota = null;
     this._clear();
     this._changed.emit();
   }
 
-  /** Search `scope:name` (wildcards allowed); resolves once the first page is in. */
-  search(pattern: string, type: DIDTypeFilter): Promise<void> {
+  /**
+   * Search `scope:name` (wildcards allowed) of a type, with an optional
+   * metadata filter as `rucio list-dids --filter` takes it; resolves once the
+   * first page is in (or has failed: see `results.error`).
+   */
+  search(pattern: string, type: DIDTypeFilter, filter = ''): Promise<void> {
     const instance = this.instance;
     if (!instance) {
       return Promise.resolve();
     }
     this._clear();
-    this._query = { pattern, type };
+    this._query = { pattern, type, filter };
     this._results = this._listing(
       cursor =>
-        this.service.search(instance.name, pattern, type, PAGE_SIZE, cursor),
+        this.service.search(
+          instance.name,
+          pattern,
+          type,
+          PAGE_SIZE,
+          cursor,
+          filter
+        ),
       0
     );
     this._changed.emit();
     return this._results.loadMore();
   }
 
-  /** Expand or collapse a collection; its first page loads on first expansion. */
-  toggle(node: DIDNode): Promise<void> {
+  /** Open a collection: its content becomes the listing, one breadcrumb deeper. */
+  open(node: DIDNode): Promise<void> {
     const instance = this.instance;
     if (!node.isCollection || !instance) {
       return Promise.resolve();
     }
-    node.expanded = !node.expanded;
-    if (node.expanded && !node.children) {
+    if (!node.children) {
       node.children = this._listing(
         cursor =>
           this.service.content(instance.name, node.did, PAGE_SIZE, cursor),
         node.depth + 1
       );
     }
+    this._path = [...this._path, node];
+    this._selected.clear();
     this._structureChanged();
-    return node.expanded ? node.children!.loadMore() : Promise.resolve();
+    return node.children.loadMore();
+  }
+
+  /** Go back to a breadcrumb: `depth` collections stay open (0: the results). */
+  goTo(depth: number): void {
+    if (depth >= this._path.length) {
+      return;
+    }
+    const left = this._path[depth];
+    this._path = this._path.slice(0, Math.max(0, depth));
+    this._selected = new Set(left ? [left.did] : []);
+    this._structureChanged();
   }
 
   /** The DID as listed, with size and file count from its details once asked. */
@@ -263,20 +379,53 @@ export class RucioModel {
     await this.ensureStates(all.filter(node => this._isShown(node)));
   }
 
-  /** Start making a DID available on the mounted RSE; resolves to the started task. */
-  async makeAvailable(node: DIDNode): Promise<ITaskInfo> {
+  /** Start making DIDs available on the mounted RSE, as one task; resolves to it. */
+  async makeAvailable(nodes: readonly DIDNode[]): Promise<ITaskInfo> {
     const instance = this._requireInstance();
-    const task = await this.service.makeAvailable(instance, [node.did]);
-    this._follow(node, task);
+    const task = await this.service.makeAvailable(
+      instance,
+      nodes.map(node => node.did)
+    );
+    this._follow(nodes, task);
     return task;
   }
 
-  /** Start downloading a DID into the workspace (download mode). */
-  async download(node: DIDNode): Promise<ITaskInfo> {
+  /** Start downloading DIDs into the workspace (download mode), as one task. */
+  async download(nodes: readonly DIDNode[]): Promise<ITaskInfo> {
     const instance = this._requireInstance();
-    const task = await this.service.download(instance, [node.did]);
-    this._follow(node, task);
+    const task = await this.service.download(
+      instance,
+      nodes.map(node => node.did)
+    );
+    this._follow(nodes, task);
     return task;
+  }
+
+  /**
+   * What making these DIDs available would add to the account's usage on the
+   * mounted RSE, and whether it would pass the quota there (null: no quota
+   * known or no size known).
+   */
+  quotaCheck(nodes: readonly DIDNode[]): IQuotaCheck | null {
+    const rse = this.instance?.destination_rse;
+    const entry = this._quota?.rses.find(q => q.rse === rse);
+    if (!rse || !entry || entry.limit_bytes === null) {
+      return null;
+    }
+    const missing = nodes.filter(
+      node => this.stateOf(node.did).state !== 'available'
+    );
+    const needed = missing.reduce(
+      (sum, node) => sum + (this.itemOf(node).bytes ?? 0),
+      0
+    );
+    return {
+      rse,
+      needed,
+      used: entry.used_bytes,
+      limit: entry.limit_bytes,
+      exceeds: entry.used_bytes + needed > entry.limit_bytes
+    };
   }
 
   /** The newest task started from this panel for a DID. */
@@ -303,13 +452,16 @@ export class RucioModel {
     return instance.name;
   }
 
-  private _follow(node: DIDNode, task: ITaskInfo): void {
-    this._started.set(node.did, task);
+  private _follow(nodes: readonly DIDNode[], task: ITaskInfo): void {
+    nodes.forEach(node => this._started.set(node.did, task));
     this._statesChanged.emit();
     void this.connection.tasks
       .watch(task.id)
       .catch(() => undefined)
-      .then(() => this.refreshStates([node]));
+      .then(() => {
+        this._quota = null; // the rule changed the usage
+        return this.refreshStates(nodes);
+      });
   }
 
   private async _askFiles(instance: string, dids: string[]): Promise<void> {
@@ -384,6 +536,8 @@ export class RucioModel {
   private _clear(): void {
     this._results?.dispose();
     this._results = null;
+    this._path = [];
+    this._selected.clear();
     this._rows = null;
     this._states.clear();
     this._items.clear();
@@ -404,10 +558,15 @@ export class RucioModel {
   private _instancesError: VREAPIError | null = null;
   private _notebooks: NotebookAttachments | null = null;
   private _ready: Promise<void> | null = null;
-  private _query: { pattern: string; type: DIDTypeFilter } = {
+  private _query: ISearchQuery = {
     pattern: '',
-    type: 'all'
+    type: 'collection',
+    filter: ''
   };
+  private _path: DIDNode[] = [];
+  private _selected = new Set<string>();
+  private _filterKeys: IFilterKeys | null = null;
+  private _quota: IQuotaList | null = null;
   private _results: PagedListing | null = null;
   private _rows: TreeRow[] | null = null;
   private _states = new Map<string, IDIDState>();

@@ -67,6 +67,13 @@ export async function askVariable(
   }
 }
 
+/** Asks for an attachment's variable in a notebook; null if cancelled. */
+export type VariableChooser = (
+  panel: NotebookPanel,
+  language: ReturnType<typeof kernelLanguage>,
+  taken: string[]
+) => Promise<string | null>;
+
 /**
  * The open notebooks' attachment injectors, and which one is current: what
  * the panel's attachment list and the attach commands work on.
@@ -102,8 +109,15 @@ export class NotebookAttachments {
     return this._injectors.get(panel) ?? null;
   }
 
-  /** Attach a DID to the current notebook, asking for the variable; false if none or cancelled. */
-  async attach(instance: string, did: string): Promise<boolean> {
+  /**
+   * Attach a DID to the current notebook, asking for the variable (with
+   * `choose` when given); false if none or cancelled.
+   */
+  async attach(
+    instance: string,
+    did: string,
+    choose?: VariableChooser
+  ): Promise<boolean> {
     const panel = this.tracker.currentWidget;
     if (!panel) {
       return false;
@@ -114,7 +128,9 @@ export class NotebookAttachments {
       return false;
     }
     const taken = injector.attachments.map(a => a.variable);
-    const variable = await askVariable(this._trans, did, panel, taken);
+    const variable = choose
+      ? await choose(panel, await notebookLanguage(panel), taken)
+      : await askVariable(this._trans, did, panel, taken);
     if (variable === null) {
       return false;
     }

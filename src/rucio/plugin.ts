@@ -6,7 +6,13 @@ import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
-import { LabIcon } from '@jupyterlab/ui-components';
+import {
+  addBelowIcon,
+  downloadIcon,
+  folderIcon,
+  LabIcon,
+  launchIcon
+} from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { IVREConnection } from '../common/connection';
@@ -16,7 +22,8 @@ import svgstr from '../../style/icons/rucio.svg';
 import { attachmentsStatus } from './AttachmentsStatus';
 import { rucioModelFor } from './model';
 import { NotebookAttachments } from './notebooks';
-import { RucioView } from './RucioView';
+import { RucioInstanceDetails, RucioView } from './RucioView';
+import { makeAvailableBlocker, RucioActions, webUIUrl } from './actions';
 import { askUpload } from './UploadDialog';
 
 export const rucioIcon = new LabIcon({ name: 'jupyterlab-vre:rucio', svgstr });
@@ -35,15 +42,30 @@ export const rucioPlugin = sidebarPanelPlugin({
     React.createElement(RucioView, {
       model: rucioModelFor(ctx.connection),
       trans: ctx.trans,
-      app: ctx.app
+      app: ctx.app,
+      instanceSink: ctx.instance
+    }),
+  details: ctx =>
+    React.createElement(RucioInstanceDetails, {
+      model: rucioModelFor(ctx.connection),
+      trans: ctx.trans,
+      instanceSink: ctx.instance
     })
 });
 
 export const CommandIDs = {
   attach: 'jupyterlab-vre:rucio-attach',
   inject: 'jupyterlab-vre:rucio-inject',
-  upload: 'jupyterlab-vre:rucio-upload'
+  upload: 'jupyterlab-vre:rucio-upload',
+  makeAvailable: 'jupyterlab-vre:rucio-make-available',
+  download: 'jupyterlab-vre:rucio-download',
+  insert: 'jupyterlab-vre:rucio-insert',
+  openDID: 'jupyterlab-vre:rucio-open-did',
+  openWebUI: 'jupyterlab-vre:rucio-open-webui'
 };
+
+/** The results list, where the selection commands show in the context menu. */
+const LIST_SELECTOR = '.jp-vre-RucioView .jp-vre-DIDList';
 
 /**
  * Notebook attachments: DIDs as kernel variables, injected whenever the
@@ -77,11 +99,17 @@ export const rucioNotebookPlugin: JupyterFrontEndPlugin<void> = {
     });
 
     const hasNotebook = () => tracker.currentWidget !== null;
+    const actions = new RucioActions(model, trans, app);
+    addSelectionCommands(app, actions, hasNotebook);
     app.commands.addCommand(CommandIDs.attach, {
       label: trans.__('Attach a Rucio DID to the notebook…'),
       isEnabled: hasNotebook,
       execute: async args => {
         await model.ready();
+        const selected = model.selection;
+        if (!args.did && selected.length === 1) {
+          return actions.attach(selected[0]);
+        }
         const did = args.did as string | undefined;
         const instance =
           (args.instance as string | undefined) ??
@@ -113,6 +141,78 @@ export const rucioNotebookPlugin: JupyterFrontEndPlugin<void> = {
     }
   }
 };
+
+/**
+ * What can be done with the panel's selection, as commands in the results'
+ * context menu (right click, Shift+F10 or the menu key).
+ */
+function addSelectionCommands(
+  app: JupyterFrontEnd,
+  actions: RucioActions,
+  hasNotebook: () => boolean
+): void {
+  const { model, trans } = actions;
+  const single = () =>
+    model.selection.length === 1 ? model.selection[0] : null;
+  const replica = () => model.instance?.mode === 'replica';
+  app.commands.addCommand(CommandIDs.makeAvailable, {
+    label: trans.__('Make available'),
+    icon: downloadIcon,
+    isVisible: replica,
+    isEnabled: () =>
+      makeAvailableBlocker(model, model.selection, trans) === null,
+    execute: () => actions.makeAvailable(model.selection)
+  });
+  app.commands.addCommand(CommandIDs.download, {
+    label: trans.__('Download into the workspace'),
+    icon: downloadIcon,
+    isVisible: () => !replica(),
+    isEnabled: () => model.selection.length > 0,
+    execute: () => actions.download(model.selection)
+  });
+  app.commands.addCommand(CommandIDs.openDID, {
+    label: trans.__('Open'),
+    icon: folderIcon,
+    isVisible: () => single()?.isCollection ?? false,
+    execute: () => {
+      const node = single();
+      return node ? model.open(node) : undefined;
+    }
+  });
+  app.commands.addCommand(CommandIDs.insert, {
+    label: trans.__('Insert into notebook'),
+    icon: addBelowIcon,
+    isEnabled: () => single() !== null && hasNotebook(),
+    execute: () => {
+      const node = single();
+      return node ? actions.insertIntoNotebook(node) : undefined;
+    }
+  });
+  app.commands.addCommand(CommandIDs.openWebUI, {
+    label: trans.__('Open in the Rucio web UI'),
+    icon: launchIcon,
+    isVisible: () => Boolean(model.instance?.webui_url),
+    isEnabled: () => single() !== null,
+    execute: () => {
+      const node = single();
+      const url = node && webUIUrl(model.instance, { did: node.did });
+      if (url) {
+        window.open(url, '_blank', 'noopener');
+      }
+    }
+  });
+  const items = [
+    CommandIDs.openDID,
+    CommandIDs.makeAvailable,
+    CommandIDs.download,
+    CommandIDs.attach,
+    CommandIDs.insert,
+    CommandIDs.openWebUI
+  ];
+  items.forEach((command, rank) =>
+    app.contextMenu.addItem({ command, selector: LIST_SELECTOR, rank })
+  );
+}
 
 /** "Upload to Rucio…" in the file browser's context menu, as a task. */
 export const rucioUploadPlugin: JupyterFrontEndPlugin<void> = {

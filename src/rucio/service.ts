@@ -27,6 +27,17 @@ export type IAvailabilityList = Schema<'AvailabilityList'>;
 
 export type IRuleInfo = Schema<'RuleInfo'>;
 
+/** One of the user's own rules, with its DID and a stuck rule's reason. */
+export type IMyRule = Schema<'MyRule'>;
+
+export type IMyRuleList = Schema<'MyRuleList'>;
+
+export type IQuotaList = Schema<'QuotaList'>;
+
+export type IRSEQuota = Schema<'RSEQuota'>;
+
+export type IFilterKeys = Schema<'FilterKeys'>;
+
 export type IDIDDetails = Schema<'DIDDetails'>;
 
 export type IRSEInfo = Schema<'RSEInfo'>;
@@ -89,13 +100,17 @@ export class RucioService {
     pattern: string,
     type: DIDTypeFilter,
     limit: number,
-    cursor: string | null
+    cursor: string | null,
+    filter = ''
   ): Promise<IDIDPage> {
     const params: [string, string][] = [
       ['query', pattern],
       ['type', type],
       ['limit', String(limit)]
     ];
+    if (filter.trim()) {
+      params.push(['filter', filter.trim()]);
+    }
     if (cursor) {
       params.push(['cursor', cursor]);
     }
@@ -148,6 +163,44 @@ export class RucioService {
 
   upload(instance: string, request: IUploadRequest): Promise<ITaskInfo> {
     return this._post(`${this._at(instance)}/upload`, request);
+  }
+
+  filterKeys(instance: string): Promise<IFilterKeys> {
+    return this._get(`${this._at(instance)}/dids/filter-keys`);
+  }
+
+  /** The user's own rules; only stuck ones, or only those expiring within `expiringDays`. */
+  myRules(
+    instance: string,
+    options: { state?: 'STUCK'; expiringDays?: number } = {}
+  ): Promise<IMyRuleList> {
+    const params: [string, string][] = [];
+    if (options.state) {
+      params.push(['state', options.state]);
+    }
+    if (options.expiringDays) {
+      params.push(['expiring_days', String(options.expiringDays)]);
+    }
+    return this._get(`${this._at(instance)}/rules`, params);
+  }
+
+  extendRule(instance: string, id: string, days: number): Promise<IMyRule> {
+    return this._post(
+      `${this._at(instance)}/rules/${encodeURIComponent(id)}/extend`,
+      { days }
+    );
+  }
+
+  removeRule(instance: string, id: string): Promise<IMyRule> {
+    return requestAPI<IMyRule>(
+      `rucio/${this._at(instance)}/rules/${encodeURIComponent(id)}`,
+      { method: 'DELETE' },
+      this.serverSettings
+    );
+  }
+
+  quota(instance: string): Promise<IQuotaList> {
+    return this._get(`${this._at(instance)}/quota`);
   }
 
   async resolve(attachments: IAttachment[]): Promise<IResolvedAttachment[]> {

@@ -1,0 +1,124 @@
+import { Widget } from '@lumino/widgets';
+
+/**
+ * Accessibility helpers shared by the panels: one polite live region for
+ * progress, focus that survives re-rendering, the main field of a panel, and
+ * the context menu from the keyboard.
+ */
+
+const LIVE_REGION_ID = 'jp-vre-live-region';
+
+/** The page's one polite live region (visually hidden), created on first use. */
+function liveRegion(): HTMLElement {
+  let region = document.getElementById(LIVE_REGION_ID);
+  if (!region) {
+    region = document.createElement('div');
+    region.id = LIVE_REGION_ID;
+    region.className = 'jp-vre-LiveRegion';
+    region.setAttribute('role', 'status');
+    region.setAttribute('aria-live', 'polite');
+    region.setAttribute('aria-atomic', 'true');
+    document.body.appendChild(region);
+  }
+  return region;
+}
+
+/**
+ * Tell screen readers about progress or an outcome, politely. The same
+ * message twice in a row is announced twice (the text is swapped, not kept).
+ */
+export function announce(message: string): void {
+  const region = liveRegion();
+  region.textContent = '';
+  // A separate frame, so that assistive technology sees a change.
+  window.requestAnimationFrame(() => {
+    region.textContent = message;
+  });
+}
+
+/** The last message announced (for tests). */
+export function lastAnnouncement(): string {
+  return document.getElementById(LIVE_REGION_ID)?.textContent ?? '';
+}
+
+/** Marks the element a panel focuses when it is opened (by command or tab). */
+export const MAIN_FIELD_ATTRIBUTE = 'data-vre-main-field';
+
+/** Props that mark an input as its panel's main field. */
+export const mainField = { [MAIN_FIELD_ATTRIBUTE]: true };
+
+/** Focus a widget's main field (or, lacking one, its first focusable element). */
+export function focusMainField(widget: Widget): boolean {
+  const node = widget.node;
+  const target =
+    node.querySelector<HTMLElement>(`[${MAIN_FIELD_ATTRIBUTE}]`) ??
+    node.querySelector<HTMLElement>(
+      'input, select, textarea, button, [tabindex="0"]'
+    );
+  if (!target) {
+    return false;
+  }
+  target.focus();
+  return document.activeElement === target;
+}
+
+/**
+ * Run an action started from `origin` (a button, a row) and keep focus in
+ * the panel: if the action re-rendered `origin` away or disabled it, focus
+ * goes to `fallback()` instead of dropping to the page body.
+ */
+export async function keepFocus<T>(
+  origin: HTMLElement | null,
+  action: () => Promise<T>,
+  fallback: () => HTMLElement | null
+): Promise<T> {
+  const restore = () => {
+    const active = document.activeElement;
+    const lost =
+      !active ||
+      active === document.body ||
+      (origin !== null && active === origin && !origin.isConnected);
+    if (!lost && active !== origin) {
+      return; // the user moved on
+    }
+    const usable =
+      origin?.isConnected &&
+      !(origin as HTMLButtonElement).disabled &&
+      origin.offsetParent !== null;
+    const target = usable ? origin : fallback();
+    target?.focus();
+  };
+  try {
+    return await action();
+  } finally {
+    // After React has applied what the action changed.
+    window.requestAnimationFrame(restore);
+  }
+}
+
+/**
+ * Shift+F10 or the menu key on a focused row or list opens JupyterLab's
+ * context menu there, as a right click would. Returns true if handled.
+ */
+export function openContextMenuFromKeyboard(
+  event: React.KeyboardEvent<HTMLElement> | KeyboardEvent,
+  target: HTMLElement
+): boolean {
+  const isMenuKey =
+    event.key === 'ContextMenu' || (event.key === 'F10' && event.shiftKey);
+  if (!isMenuKey) {
+    return false;
+  }
+  event.preventDefault();
+  event.stopPropagation();
+  const box = target.getBoundingClientRect();
+  target.dispatchEvent(
+    new MouseEvent('contextmenu', {
+      bubbles: true,
+      cancelable: true,
+      clientX: box.left + Math.min(24, box.width / 2),
+      clientY: box.top + box.height / 2
+    })
+  );
+  return true;
+}
