@@ -10,7 +10,9 @@ import {
 import { CommandRegistry } from '@lumino/commands';
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 
+import { ActionButton } from '../common/ActionButton';
 import { IVREConnection } from '../common/connection';
+import { MiddleEllipsis } from '../common/MiddleEllipsis';
 import { asAPIError } from '../common/request';
 import { IReanaConnection, isRunning, IWorkflow, LISTED_STATUSES } from './api';
 import {
@@ -112,11 +114,7 @@ function ReanaAccount(props: IReanaViewProps): JSX.Element | null {
     );
   }
   if (signedOut) {
-    return (
-      <p className="jp-vre-ReanaView-account">
-        {trans.__('Connect to REANA to see your workflows.')}
-      </p>
-    );
+    return null; // the panel's header says what to enter
   }
   if (!you) {
     return null;
@@ -144,27 +142,22 @@ function WorkflowList(props: IReanaViewProps): JSX.Element {
       aria-label={trans.__('REANA workflows')}
     >
       <div className="jp-vre-ReanaWorkflows-toolbar">
-        <Button
-          className="jp-vre-ReanaRunButton"
-          disabled={!canRun}
+        <ActionButton
+          label={trans.__('Run workflow…')}
+          icon={runIcon}
+          kind="primary"
           title={trans.__(
             'Choose a folder with a reana.yaml and run it on REANA'
           )}
+          disabled={!canRun}
           onClick={() => void commands?.execute(RUN_WORKFLOW_COMMAND)}
-        >
-          <runIcon.react tag="span" className="jp-vre-ButtonIcon" />
-          {trans.__('Run workflow…')}
-        </Button>
-        <Button
-          minimal
-          small
-          className="jp-vre-IconButton"
-          aria-label={trans.__('Refresh the workflow list')}
-          title={trans.__('Refresh the workflow list')}
+        />
+        <ActionButton
+          label={trans.__('Refresh the workflow list')}
+          icon={refreshIcon}
+          iconOnly
           onClick={() => void model.setQuery({ search })}
-        >
-          <refreshIcon.react tag="span" />
-        </Button>
+        />
       </div>
       <form
         className="jp-vre-ReanaWorkflows-filters"
@@ -218,6 +211,10 @@ function WorkflowTable(props: IReanaViewProps): JSX.Element {
   const { model, trans } = props;
   const page = model.page;
   if (!page) {
+    // Not signed in (401): the panel's header says what to enter.
+    if (model.error?.status === 401) {
+      return null;
+    }
     return model.error ? (
       <p className="jp-vre-ReanaView-error" role="alert">
         {model.error.message}
@@ -312,7 +309,7 @@ function WorkflowRow(props: {
             model.selected = workflow.id;
           }}
         >
-          {workflow.name}
+          <MiddleEllipsis text={workflow.name} />
         </button>
       </td>
       <td>

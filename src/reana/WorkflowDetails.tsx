@@ -1,4 +1,3 @@
-import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
   Button,
@@ -13,7 +12,11 @@ import {
 import { CommandRegistry } from '@lumino/commands';
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 
+import { announce } from '../common/a11y';
+import { ActionButton } from '../common/ActionButton';
+import { confirmDestructive } from '../common/confirm';
 import { IVREConnection } from '../common/connection';
+import { MiddleEllipsis } from '../common/MiddleEllipsis';
 import { asAPIError } from '../common/request';
 import { formatBytes } from '../common/TasksView';
 import {
@@ -77,7 +80,6 @@ export function WorkflowDetails(props: IDetailsProps): JSX.Element {
   const [spec, setSpec] = useState<IWorkflowSpecification | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [announce, setAnnounce] = useState('');
   const [downloaded, setDownloaded] = useState<string | null>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
@@ -131,7 +133,7 @@ export function WorkflowDetails(props: IDetailsProps): JSX.Element {
   const status = workflow?.status;
   useEffect(() => {
     if (status) {
-      setAnnounce(trans.__('Workflow %1', status));
+      announce(trans.__('Workflow %1: %2', workflow?.name ?? id, status));
     }
   }, [status]);
 
@@ -162,21 +164,21 @@ export function WorkflowDetails(props: IDetailsProps): JSX.Element {
       return;
     }
     await act(async () => {
-      setAnnounce(trans.__('Downloading the outputs of %1…', name));
+      announce(trans.__('Downloading the outputs of %1…', name));
       const task = await model.client.download(id, folder);
       const ended = await connection.tasks.watch(task.id);
       if (ended.state !== 'succeeded') {
         throw new Error(ended.error?.message ?? ended.state);
       }
       setDownloaded(folder);
-      setAnnounce(trans.__('Downloaded into %1.', folder));
+      announce(trans.__('Downloaded into %1.', folder));
     }, '.jp-vre-ReanaDownloaded-link');
   };
 
   const openFile = async (path: string) => {
     const folder = openFolder(name);
     await act(async () => {
-      setAnnounce(trans.__('Fetching %1 to open it…', path));
+      announce(trans.__('Fetching %1 to open it…', path));
       const task = await model.client.download(id, folder, [path], true);
       const ended = await connection.tasks.watch(task.id);
       if (ended.state !== 'succeeded') {
@@ -194,7 +196,7 @@ export function WorkflowDetails(props: IDetailsProps): JSX.Element {
     }
     await act(async () => {
       const task = await model.client.rerun(id, parameters);
-      setAnnounce(trans.__('Submitting a new run of %1…', name));
+      announce(trans.__('Submitting a new run of %1…', name));
       const ended = await connection.tasks.watch(task.id);
       const newId = ended.result?.workflow_id;
       if (ended.state !== 'succeeded' || typeof newId !== 'string') {
@@ -206,17 +208,15 @@ export function WorkflowDetails(props: IDetailsProps): JSX.Element {
   };
 
   const remove = async () => {
-    const answer = await showDialog({
+    const sure = await confirmDestructive({
       title: trans.__('Delete %1?', name),
       body: trans.__(
         'The run and its workspace on REANA are deleted; files you downloaded stay.'
       ),
-      buttons: [
-        Dialog.cancelButton(),
-        Dialog.warnButton({ label: trans.__('Delete') })
-      ]
+      accept: trans.__('Delete'),
+      trans
     });
-    if (answer.button.accept) {
+    if (sure) {
       await act(() => model.client.delete(id));
       model.selected = null;
     }
@@ -245,12 +245,9 @@ export function WorkflowDetails(props: IDetailsProps): JSX.Element {
         </Button>
       </div>
       <h3 ref={headingRef} tabIndex={-1} className="jp-vre-ReanaDetails-name">
-        <span title={name}>{name}</span>
+        <MiddleEllipsis text={name} />
         {workflow && <StatusBadge status={workflow.status} trans={trans} />}
       </h3>
-      <p className="jp-vre-VisuallyHidden" aria-live="polite">
-        {announce}
-      </p>
       {error && (
         <p className="jp-vre-ReanaView-error" role="alert">
           {error}
@@ -283,63 +280,51 @@ export function WorkflowDetails(props: IDetailsProps): JSX.Element {
         aria-label={trans.__('Workflow actions')}
       >
         {running ? (
-          <Button
-            small
+          <ActionButton
+            label={trans.__('Stop')}
+            icon={stopIcon}
             className="jp-vre-ReanaStop"
             disabled={busy}
             onClick={() => void act(() => model.client.stop(id))}
-          >
-            <stopIcon.react tag="span" className="jp-vre-ButtonIcon" />
-            {trans.__('Stop')}
-          </Button>
+          />
         ) : (
           <>
-            <Button
-              small
-              className="jp-vre-ReanaRerun"
+            <ActionButton
+              label={trans.__('Run again with…')}
+              icon={runIcon}
               disabled={busy || !workflow}
               onClick={() => void runAgain()}
-            >
-              <runIcon.react tag="span" className="jp-vre-ButtonIcon" />
-              {trans.__('Run again with…')}
-            </Button>
-            <Button
-              small
-              className="jp-vre-ReanaDownload"
+            />
+            <ActionButton
+              label={trans.__('Download to…')}
+              icon={downloadIcon}
               disabled={busy}
               onClick={() => void downloadTo()}
-            >
-              <downloadIcon.react tag="span" className="jp-vre-ButtonIcon" />
-              {trans.__('Download to…')}
-            </Button>
+            />
           </>
         )}
         {hasGraph && (
-          <Button
-            small
-            minimal
+          <ActionButton
+            label={trans.__('Graph')}
+            title={trans.__('Show the workflow graph')}
             onClick={() =>
               void commands?.execute(GRAPH_COMMAND, {
                 workflow: id,
                 label: name
               })
             }
-          >
-            {trans.__('Graph')}
-          </Button>
+          />
         )}
         <span className="jp-vre-Spacer" />
         {!running && (
-          <Button
-            small
-            minimal
-            className="jp-vre-DangerButton jp-vre-ReanaDelete"
+          <ActionButton
+            label={trans.__('Delete…')}
+            icon={deleteIcon}
+            kind="destructive"
+            className="jp-vre-ReanaDelete"
             disabled={busy}
             onClick={() => void remove()}
-          >
-            <deleteIcon.react tag="span" className="jp-vre-ButtonIcon" />
-            {trans.__('Delete…')}
-          </Button>
+          />
         )}
       </div>
       {downloaded && (

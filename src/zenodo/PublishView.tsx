@@ -9,6 +9,7 @@ import {
 } from '@jupyterlab/ui-components';
 import React, { useEffect, useId, useRef, useState } from 'react';
 
+import { announce } from '../common/a11y';
 import { IVREConnection } from '../common/connection';
 import { asAPIError } from '../common/request';
 import { isActive } from '../common/tasks';
@@ -167,7 +168,6 @@ export function PublishView(props: IPublishViewProps): JSX.Element {
   const [placed, setPlaced] = useState<IPlaced[]>([]);
   const [confirmed, setConfirmed] = useState(false);
   const [done, setDone] = useState<IPublished | null>(null);
-  const [live, setLive] = useState('');
   const firstField = useRef<HTMLInputElement>(null);
   const reviewHeading = useRef<HTMLHeadingElement>(null);
 
@@ -278,7 +278,7 @@ export function PublishView(props: IPublishViewProps): JSX.Element {
     if (hasErrors(found)) {
       setTouched(new Set(['*']));
       setErrors(found);
-      setLive(trans.__('Some fields need attention.'));
+      announce(trans.__('Some fields need attention.'));
       const first = document.querySelector<HTMLElement>(
         '.jp-vre-ZenodoForm [aria-invalid="true"]'
       );
@@ -306,7 +306,7 @@ export function PublishView(props: IPublishViewProps): JSX.Element {
       const task = await client.upload(target.id, [path.trim()]);
       setTaskId(task.id);
       setStep('uploading');
-      setLive(trans.__('Uploading to Zenodo…'));
+      announce(trans.__('Uploading to Zenodo…'));
       const ended = await connection.tasks.watch(task.id);
       if (ended.state !== 'succeeded') {
         setError(
@@ -317,7 +317,7 @@ export function PublishView(props: IPublishViewProps): JSX.Element {
       }
       setPlaced(placedFiles(ended.result?.renamed, path.trim()));
       setDraft(await client.deposition(target.id));
-      setLive(trans.__('Uploaded. Review before publishing.'));
+      announce(trans.__('Uploaded. Review before publishing.'));
       setStep('review');
     } catch (reason) {
       setError(asAPIError(reason).message);
@@ -340,10 +340,10 @@ export function PublishView(props: IPublishViewProps): JSX.Element {
           record_url: saved.record_url,
           citation: saved.citation ?? ''
         });
-        setLive(trans.__('Saved; the record keeps its DOI.'));
+        announce(trans.__('Saved; the record keeps its DOI.'));
       } else if (draft) {
         setDone(await client.publish(draft.id));
-        setLive(trans.__('Published.'));
+        announce(trans.__('Published.'));
       }
       setStep('done');
     } catch (reason) {
@@ -380,9 +380,6 @@ export function PublishView(props: IPublishViewProps): JSX.Element {
           ? trans.__('Edit the metadata of a published record')
           : trans.__('Publish to Zenodo')}
       </h2>
-      <p className="jp-vre-VisuallyHidden" aria-live="polite">
-        {live}
-      </p>
       {path && step !== 'form' && (
         <p className="jp-vre-ZenodoPublish-path">{path}</p>
       )}

@@ -1,10 +1,4 @@
-import {
-  Clipboard,
-  Dialog,
-  InputDialog,
-  Notification,
-  showDialog
-} from '@jupyterlab/apputils';
+import { Clipboard, InputDialog, Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
   addIcon,
@@ -17,7 +11,9 @@ import {
 } from '@jupyterlab/ui-components';
 import React, { useEffect, useId, useRef, useState } from 'react';
 
+import { ActionButton } from '../common/ActionButton';
 import { AuthModel } from '../common/auth';
+import { confirmDestructive } from '../common/confirm';
 import { asAPIError } from '../common/request';
 import { formatBytes } from '../common/TasksView';
 import {
@@ -83,22 +79,18 @@ export function ZenodoView(props: IZenodoViewProps): JSX.Element {
   return (
     <div className="jp-vre-ZenodoView">
       <div className="jp-vre-ZenodoView-toolbar">
-        <Button
-          className="jp-vre-ZenodoPublishButton"
+        <ActionButton
+          label={trans.__('Publish…')}
+          icon={addIcon}
+          kind="primary"
           data-vre-main-field=""
+          title={trans.__(
+            'Choose a workspace file or folder to publish with a DOI'
+          )}
           disabled={!connected || !onPublish}
-          title={
-            connected
-              ? trans.__(
-                  'Choose a workspace file or folder to publish with a DOI'
-                )
-              : trans.__('Connect to Zenodo first')
-          }
+          disabledReason={trans.__('Connect to Zenodo first')}
           onClick={() => onPublish?.()}
-        >
-          <addIcon.react tag="span" className="jp-vre-ButtonIcon" />
-          {trans.__('Publish…')}
-        </Button>
+        />
       </div>
       {connected ? (
         <>
@@ -255,19 +247,16 @@ function DepositionRow(
 ): JSX.Element {
   const { item, busy, act, client, trans, onContinue, onEdit } = props;
   const discard = async () => {
-    const answer = await showDialog({
+    const sure = await confirmDestructive({
       title: trans.__('Discard draft #%1?', item.id),
       body: trans.__(
         'The draft "%1" and the files uploaded to it are deleted from Zenodo. Your workspace files stay.',
         item.title || trans.__('(untitled)')
       ),
-      buttons: [
-        Dialog.cancelButton(),
-        Dialog.warnButton({ label: trans.__('Discard') })
-      ],
-      defaultButton: 0
+      accept: trans.__('Discard'),
+      trans
     });
-    if (answer.button.accept) {
+    if (sure) {
       await act(() => client.discard(item.id));
     }
   };
@@ -356,16 +345,13 @@ function DepositionRow(
               {trans.__('Continue…')}
             </Button>
             <span className="jp-vre-Spacer" />
-            <Button
-              small
-              minimal
-              className="jp-vre-DangerButton"
+            <ActionButton
+              label={trans.__('Discard…')}
+              icon={deleteIcon}
+              kind="destructive"
               disabled={busy}
               onClick={() => void discard()}
-            >
-              <deleteIcon.react tag="span" className="jp-vre-ButtonIcon" />
-              {trans.__('Discard…')}
-            </Button>
+            />
           </>
         )}
       </div>

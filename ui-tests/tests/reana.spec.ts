@@ -2,6 +2,25 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
 
+import { expectAccessible, exposeToAxe, useTheme } from './accessibility';
+
+// On a loaded machine JupyterLab can take longer than Galata's 15 s to show
+// its Launcher; wait for it up to a minute (a wait, not a retry).
+test.use({
+  waitForApplication: async ({}, use) => {
+    await use(async (page, helpers) => {
+      await page
+        .locator('#jupyterlab-splash')
+        .waitFor({ state: 'detached', timeout: 60_000 });
+      await helpers.waitForCondition(
+        () => helpers.activity.isTabActive('Launcher'),
+        60_000
+      );
+      await helpers.activity.activateTab('Launcher');
+    });
+  }
+});
+
 /**
  * Against the real server and the dev stack's REANA stand-in (`devstack/devstack
  * up reana`): run the sample workflow from the file browser, see it finish,
@@ -36,7 +55,8 @@ test('a workflow runs from the panel, its log is followed, it finishes, its outp
   page,
   tmpPath
 }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(360_000);
+  await exposeToAxe(page);
   for (const file of ['reana.yaml', 'code/helloworld.py', 'data/names.txt']) {
     await page.contents.uploadFile(
       path.join(SAMPLE, file),
@@ -46,11 +66,14 @@ test('a workflow runs from the panel, its log is followed, it finishes, its outp
 
   // The user enters their REANA token once; the panel then knows who they are there.
   const panel = await openReana(page);
-  const row = panel.locator('[data-instance="default"]');
-  if (await row.getByLabel('Access token').isVisible()) {
-    await row.getByLabel('Access token').fill(reanaToken());
-    await row.getByRole('button', { name: 'Connect' }).click();
+  const line = panel.locator('.jp-vre-ConnectionLine');
+  if (await panel.getByLabel('Access token').isVisible()) {
+    await panel.getByLabel('Access token').fill(reanaToken());
+    await panel.getByRole('button', { name: 'Connect' }).click();
   }
+  await expect(line.locator('.jp-vre-ConnectionLine-state')).toHaveText(
+    'connected'
+  );
   await expect(panel.getByText(/REANA 0\.9\.\d+ at .* as /)).toBeVisible();
 
   // "Run workflow…" is the first thing in the panel: choose the folder, then the run dialog.
@@ -117,9 +140,19 @@ test('a workflow runs from the panel, its log is followed, it finishes, its outp
   ).toBeVisible();
   await expect(outputs.getByText('results/')).toBeVisible();
   await page.screenshot({ path: path.join(IMAGES, 'reana-panel.png') });
-  await page.theme.setDarkTheme();
+  await expectAccessible(
+    page,
+    '#jp-vre-reana-panel',
+    'REANA run details (light)'
+  );
+  await useTheme(page, 'dark');
   await page.screenshot({ path: path.join(IMAGES, 'reana-panel-dark.png') });
-  await page.theme.setLightTheme();
+  await expectAccessible(
+    page,
+    '#jp-vre-reana-panel',
+    'REANA run details (dark)'
+  );
+  await useTheme(page, 'light');
 
   // A workspace file opens in JupyterLab.
   await outputs.getByRole('button', { name: 'greetings.txt' }).click();
@@ -142,9 +175,12 @@ test('a workflow runs from the panel, its log is followed, it finishes, its outp
   await openReana(page);
 
   // Run again with… a changed parameter: a new run of the same name, same inputs.
+  await useTheme(page, 'dark');
   await details.getByRole('button', { name: 'Run again with…' }).click();
   const again = page.locator('.jp-Dialog');
   await expect(again.getByLabel('greeting')).toHaveValue('Bonjour');
+  await expectAccessible(page, '.jp-Dialog', 'REANA run-again dialog (dark)');
+  await useTheme(page, 'light');
   await again.getByLabel('greeting').fill('Hola');
   await again.getByLabel('sleeptime').fill('0');
   await again.getByRole('button', { name: 'Run again' }).click();
@@ -173,12 +209,21 @@ test('a workflow runs from the panel, its log is followed, it finishes, its outp
     /\d+ s$/
   );
   await expect(first.locator('.jp-vre-ReanaWorkflow-started')).not.toBeEmpty();
+  await expectAccessible(page, '#jp-vre-reana-panel', 'REANA run list (light)');
+  await useTheme(page, 'dark');
+  await expectAccessible(page, '#jp-vre-reana-panel', 'REANA run list (dark)');
+  await useTheme(page, 'light');
 
   // Delete is apart from the other actions and asks first.
   await first.getByRole('button').click();
   await details.getByRole('button', { name: 'Delete…' }).click();
   const confirm = page.locator('.jp-Dialog');
   await expect(confirm).toContainText(`Delete ${name}.1?`);
+  await expectAccessible(
+    page,
+    '.jp-Dialog',
+    'REANA delete confirmation (light)'
+  );
   await confirm.getByRole('button', { name: 'Cancel' }).click();
   await expect(details).toBeVisible();
   await details.getByRole('button', { name: 'Delete…' }).click();
@@ -190,7 +235,10 @@ test('a workflow runs from the panel, its log is followed, it finishes, its outp
   await expect(panel.locator(`[data-workflow="${name}.1"]`)).toHaveCount(0);
   await expect(panel.locator(`[data-workflow="${name}.2"]`)).toHaveCount(1);
 
+  await page.contents.deleteDirectory(`reana-outputs/${name}.1`);
+
   // Leave REANA disconnected, as the other tests expect to find it.
-  await row.getByRole('button', { name: 'Disconnect' }).click();
-  await expect(row).toContainText('Not connected');
+  await line.click();
+  await panel.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(panel.getByLabel('Access token')).toBeVisible();
 });
