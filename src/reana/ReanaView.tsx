@@ -207,7 +207,7 @@ function WorkflowList(props: IReanaViewProps): JSX.Element {
   );
 }
 
-function WorkflowTable(props: IReanaViewProps): JSX.Element {
+function WorkflowTable(props: IReanaViewProps): JSX.Element | null {
   const { model, trans } = props;
   const page = model.page;
   if (!page) {
