@@ -8,7 +8,16 @@ from tornado import web
 
 from vre_common.handlers import VREHandler
 
-from .models import CreateInput, DownloadInput, PathInput, RunInput, SecretInput, StartInput, UploadInput
+from .models import (
+    CreateInput,
+    DownloadInput,
+    PathInput,
+    RerunInput,
+    RunInput,
+    SecretInput,
+    StartInput,
+    UploadInput,
+)
 from .service import ReanaService
 
 # A workflow's UUID, its name (latest run) or "name.run".
@@ -89,6 +98,23 @@ class StartHandler(ReanaHandler):
     async def post(self, workflow: str) -> None:
         body = self.parse_body(StartInput)
         self.write_json(await self.service.start(workflow, body.parameters))
+
+
+class SpecificationHandler(ReanaHandler):
+    """`GET workflows/<w>/specification`: its inputs, outputs and the parameters it ran with."""
+
+    @web.authenticated
+    async def get(self, workflow: str) -> None:
+        self.write_json(await self.service.specification(workflow))
+
+
+class RerunHandler(ReanaHandler):
+    """`POST workflows/<w>/rerun` {"parameters"}: a new run with the same inputs, as a task (202)."""
+
+    @web.authenticated
+    async def post(self, workflow: str) -> None:
+        body = self.parse_body(RerunInput)
+        self.write_json(await self.service.rerun(workflow, body.parameters), status=202)
 
 
 class StopHandler(ReanaHandler):
@@ -173,6 +199,8 @@ def reana_routes(prefix: str, service: ReanaService) -> list[tuple[str, type, di
         (workflow, WorkflowHandler, kwargs),
         (f"{workflow}/start", StartHandler, kwargs),
         (f"{workflow}/stop", StopHandler, kwargs),
+        (f"{workflow}/specification", SpecificationHandler, kwargs),
+        (f"{workflow}/rerun", RerunHandler, kwargs),
         (f"{workflow}/upload", UploadHandler, kwargs),
         (f"{workflow}/logs", LogsHandler, kwargs),
         (f"{workflow}/files", FilesHandler, kwargs),

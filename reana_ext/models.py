@@ -112,6 +112,19 @@ class WorkspaceFiles(BaseModel):
     has_next: bool
 
 
+class WorkflowSpecification(BaseModel):
+    """`GET workflows/<w>/specification`: what a run was given, to tell inputs from outputs and run it again."""
+
+    workflow_id: str
+    workflow_type: str | None
+    # The parameters this run used, over the reana.yaml's defaults.
+    parameters: dict[str, Any]
+    input_files: list[str]
+    input_directories: list[str]
+    output_files: list[str]
+    output_directories: list[str]
+
+
 class Secret(BaseModel):
     name: str
     type: Literal["env", "file"]
@@ -137,6 +150,12 @@ class RunInput(CreateInput):
 
 
 class StartInput(BaseModel):
+    parameters: dict[str, str | int | float | bool] = Field(default_factory=dict, max_length=200)
+
+
+class RerunInput(BaseModel):
+    """`POST workflows/<w>/rerun`: a new run of the same specification and inputs, with these parameters."""
+
     parameters: dict[str, str | int | float | bool] = Field(default_factory=dict, max_length=200)
 
 

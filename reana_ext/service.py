@@ -11,12 +11,13 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from vre_common.context import VREContext
-from vre_common.errors import BadRequest, Conflict, Forbidden, NotFound
+from vre_common.errors import BackendError, BadRequest, Conflict, Forbidden, NotFound
 from vre_common.models import TaskInfo
 from vre_common.paths import resolve_within
 from vre_common.streams import ByteProgress, read_file, save_stream
@@ -37,17 +38,18 @@ from .models import (
     Workflow,
     WorkflowLogs,
     WorkflowPage,
+    WorkflowSpecification,
     WorkspaceFile,
     WorkspaceFiles,
 )
 from .validation import validate_text
 
+BACKEND_NAME = "REANA"
 # The user's own credentials a workflow may receive as REANA secrets (service, field).
 FORWARDABLE = frozenset({("rucio", "username"), ("rucio", "password"), ("zenodo", "token")})
 
 # The workflow finds its inputs where its reana.yaml names them; a spec may list none.
 INPUTS_POLICY = WalkPolicy("REANA", max_files=10_000, keep_selected_path=True, require_files=False)
-
 LIST_STATUSES = ("created", "queued", "pending", "running", "finished", "failed", "stopped")
 MAX_PAGE = 100
 
@@ -75,6 +77,25 @@ def workflow_from(item: dict[str, Any]) -> Workflow:
         ),
         current_step=progress.get("current_step_name"),
         size_bytes=size if isinstance(size, int) and size >= 0 else None,
+    )
+
+
+def describe_specification(
+    workflow: str, spec: dict[str, Any], used: dict[str, Any]
+) -> WorkflowSpecification:
+    inputs, outputs = spec.get("inputs") or {}, spec.get("outputs") or {}
+
+    def names(part: dict[str, Any], key: str) -> list[str]:
+        return [str(n).strip("/") for n in part.get(key) or [] if isinstance(n, str)]
+
+    return WorkflowSpecification(
+        workflow_id=workflow,
+        workflow_type=(spec.get("workflow") or {}).get("type"),
+        parameters={**(inputs.get("parameters") or {}), **used},
+        input_files=names(inputs, "files"),
+        input_directories=names(inputs, "directories"),
+        output_files=names(outputs, "files"),
+        output_directories=names(outputs, "directories"),
     )
 
 
@@ -302,12 +323,13 @@ class ReanaService:
 
         async def work(task: Task) -> dict[str, Any]:
             created = await self._create(report, body.name)
-            task.title = f"Run {created.name} on REANA"
+            # The task ends when the run is submitted, not when it finishes: its title says so.
+            task.title = f"Submit {created.name} to REANA"
             await self._upload(task, created.id, files)
             await self._start(created.id, body.parameters)
             return {"workflow_id": created.id, "workflow_name": created.name, "files": len(files)}
 
-        return self.vre.tasks.start("reana.run", f"Run {body.name} on REANA", work, unit="bytes").info()
+        return self.vre.tasks.start("reana.run", f"Submit {body.name} to REANA", work, unit="bytes").info()
 
     async def download(self, workflow: str, target: str, files: list[str], overwrite: bool) -> TaskInfo:
         """Fetch workspace files (the declared outputs when none are named) into a workspace folder."""
@@ -363,6 +385,77 @@ class ReanaService:
                 prefix = folder.strip("/") + "/"
                 names.extend(sorted(n for n in available if n.startswith(prefix)))
         return [n.lstrip("/") for n in dict.fromkeys(names)]
+
+    # --- a run's specification, and running it again --------------------------------------
+    async def _specification(self, workflow: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The run's reana.yaml (as REANA keeps it) and the parameters it was started with."""
+        answer = await self.api.call("GET", _workflow_path(workflow, "specification"))
+        spec = answer.get("specification")
+        if not isinstance(spec, dict):
+            raise BackendError(BACKEND_NAME, "the workflow's specification has an unexpected shape.")
+        used = answer.get("parameters")
+        return spec, used if isinstance(used, dict) else {}
+
+    async def specification(self, workflow: str) -> WorkflowSpecification:
+        return describe_specification(workflow, *await self._specification(workflow))
+
+    async def rerun(self, workflow: str, parameters: dict[str, Any]) -> TaskInfo:
+        """A new run of the same name, specification and inputs (copied from the old workspace),
+        started with these parameters over the old ones: one task, like `run`.
+
+        REANA's own restart needs the run to be kept; a new run works for any finished one.
+        """
+        spec, used = await self._specification(workflow)
+        self._check_parameters(parameters, (spec.get("inputs") or {}).get("parameters") or {})
+        old = await self.status(workflow)
+        base = old.name.rsplit(".", 1)[0] if "." in old.name else old.name
+        described = describe_specification(workflow, spec, used)
+        available = await self._all_files(workflow)
+        copied = {n: size for n, size in available.items() if n in described.input_files}
+        for folder in described.input_directories:
+            copied.update({n: s for n, s in available.items() if n.startswith(folder + "/")})
+        total = sum(copied.values())
+
+        async def work(task: Task) -> dict[str, Any]:
+            created = await self.api.call("POST", "/workflows", params={"workflow_name": base}, json=spec)
+            new_id = str(created["workflow_id"])
+            task.title = f"Submit {created.get('workflow_name', base)} to REANA again"
+            done = 0
+            task.report(0, total)
+            for name, size in sorted(copied.items()):
+                async with self.api.download(_workflow_path(workflow, "workspace", quote(name))) as (
+                    _,
+                    chunks,
+                ):
+
+                    async def counted(
+                        chunks: AsyncIterator[bytes] = chunks, before: int = done
+                    ) -> AsyncIterator[bytes]:
+                        sent = 0
+                        async for chunk in chunks:
+                            sent += len(chunk)
+                            task.report(before + sent, total)
+                            yield chunk
+
+                    await self.api.call(
+                        "POST",
+                        _workflow_path(new_id, "workspace"),
+                        params={"file_name": name},
+                        content=counted(),
+                        headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
+                        transfer=True,
+                    )
+                done += size
+            await self._start(new_id, {**used, **parameters})
+            return {
+                "workflow_id": new_id,
+                "workflow_name": created.get("workflow_name"),
+                "files": len(copied),
+            }
+
+        return self.vre.tasks.start(
+            "reana.run", f"Submit {old.name} to REANA again", work, unit="bytes"
+        ).info()
 
     # --- secrets ------------------------------------------------------------------------
     async def secrets(self) -> SecretList:

@@ -341,6 +341,20 @@ OPERATIONS = [
     ),
     Op("get", f"{WF}/files", "The workflow's workspace files, one page", reana.WorkspaceFiles, query=PAGE),
     Op(
+        "get",
+        f"{WF}/specification",
+        "Its inputs, outputs and the parameters it ran with",
+        reana.WorkflowSpecification,
+    ),
+    Op(
+        "post",
+        f"{WF}/rerun",
+        "A new run with the same inputs and changed parameters (a task)",
+        common.TaskInfo,
+        status=202,
+        body=reana.RerunInput,
+    ),
+    Op(
         "post",
         f"{WF}/download",
         "Download workspace files into the Jupyter workspace (a task)",
@@ -403,6 +417,13 @@ OPERATIONS = [
     Op("post", f"{Z}/depositions/{{item}}/publish", "Publish a draft: its DOI", zenodo.Published),
     Op(
         "post",
+        f"{Z}/depositions/{{item}}/edit",
+        "New metadata for a published record, under the same DOI",
+        zenodo.Deposition,
+        body=zenodo.MetadataInput,
+    ),
+    Op(
+        "post",
         f"{Z}/depositions/{{item}}/newversion",
         "A new draft version of a published record",
         zenodo.Deposition,
@@ -421,7 +442,13 @@ OPERATIONS = [
         f"{Z}/records",
         "Search published records",
         zenodo.RecordPage,
-        query={"q": text("Search text."), "community": text("A community's id."), **PAGE},
+        query={
+            "q": text("Search text."),
+            "community": text("A community's id."),
+            "resource_type": text("An upload type: dataset, software, publication, ..."),
+            "access_right": text("open, embargoed, restricted or closed."),
+            **PAGE,
+        },
     ),
     Op("get", f"{Z}/records/{{item}}", "A record's metadata, versions and files", zenodo.Record),
     Op(

@@ -25,6 +25,7 @@ def file_info(raw: dict[str, Any]) -> FileInfo:
         name=str(raw.get("filename") or raw.get("key") or raw.get("id")),
         size=raw.get("filesize", raw.get("size")),
         checksum=str(checksum).removeprefix("md5:") if checksum else None,
+        url=(raw.get("links") or {}).get("self") or (raw.get("links") or {}).get("download"),
     )
 
 
@@ -77,4 +78,6 @@ def record_summary(raw: dict[str, Any]) -> RecordSummary:
         creators=[str(c.get("name")) for c in metadata.get("creators") or [] if c.get("name")],
         version=metadata.get("version"),
         communities=[str(c.get("id")) for c in metadata.get("communities") or [] if c.get("id")],
+        resource_type=(metadata.get("resource_type") or {}).get("type") or metadata.get("upload_type"),
+        access_right=metadata.get("access_right"),
     )

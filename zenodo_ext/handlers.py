@@ -8,15 +8,19 @@ from tornado import web
 
 from vre_common.handlers import VREHandler
 
+from .metadata import UPLOAD_TYPES
 from .models import (
+    ACCESS_RIGHTS,
     CommunityInput,
     CreateInput,
     Discarded,
     FetchInput,
     MetadataInput,
     NewVersionInput,
+    RecordFilters,
     UploadInput,
 )
+from .published import edit_published
 from .service import ZenodoService
 
 ID = r"(?P<item>[0-9]{1,12})"
@@ -73,6 +77,15 @@ class MetadataHandler(ZenodoHandler):
     async def put(self, item: str) -> None:
         body = self.parse_body(MetadataInput)
         self.write_json(await self.service.depositions.update_metadata(int(item), body.metadata))
+
+
+class EditPublishedHandler(ZenodoHandler):
+    """`POST depositions/<id>/edit` {metadata}: new metadata for a published record, same DOI."""
+
+    @web.authenticated
+    async def post(self, item: str) -> None:
+        body = self.parse_body(MetadataInput)
+        self.write_json(await edit_published(self.service.depositions.session, int(item), body.metadata))
 
 
 class UploadHandler(ZenodoHandler):
@@ -133,13 +146,20 @@ class CommunitiesHandler(ZenodoHandler):
 
 
 class RecordsHandler(ZenodoHandler):
-    """`GET records?q=&community=&page=&size=`: published records."""
+    """`GET records?q=&community=&resource_type=&access_right=&page=&size=`: published records."""
 
     @web.authenticated
     async def get(self) -> None:
+        filters = RecordFilters.model_validate(
+            {
+                "community": self.get_argument("community", "") or None,
+                "resource_type": self.choice_argument("resource_type", ("", *UPLOAD_TYPES), "") or None,
+                "access_right": self.choice_argument("access_right", ("", *ACCESS_RIGHTS), "") or None,
+            }
+        )
         page = await self.service.records.search_records(
             self.get_argument("q", ""),
-            self.get_argument("community", "") or None,
+            filters,
             self.int_argument("page", 1),
             self.int_argument("size", DEFAULT_PAGE),
         )
@@ -161,7 +181,7 @@ class FetchHandler(ZenodoHandler):
     async def post(self, item: str) -> None:
         body = self.parse_body(FetchInput)
         self.write_json(
-            await self.service.transfers.fetch(int(item), body.folder, body.overwrite), status=202
+            await self.service.transfers.fetch(int(item), body.folder, body.overwrite, body.files), status=202
         )
 
 
@@ -174,6 +194,7 @@ def zenodo_routes(prefix: str, service: ZenodoService) -> list[tuple[str, type, 
         (f"{prefix}/depositions", DepositionsHandler, kwargs),
         (f"{prefix}/depositions/{ID}", DepositionHandler, kwargs),
         (f"{prefix}/depositions/{ID}/metadata", MetadataHandler, kwargs),
+        (f"{prefix}/depositions/{ID}/edit", EditPublishedHandler, kwargs),
         (f"{prefix}/depositions/{ID}/upload", UploadHandler, kwargs),
         (f"{prefix}/depositions/{ID}/publish", PublishHandler, kwargs),
         (f"{prefix}/depositions/{ID}/newversion", NewVersionHandler, kwargs),

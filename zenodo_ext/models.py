@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+ACCESS_RIGHTS = ("open", "embargoed", "restricted", "closed")
+
 
 class Creator(BaseModel):
     name: str = Field(description='"Family, Given", as Zenodo wants it')
@@ -63,12 +65,15 @@ class FetchInput(BaseModel):
 
     folder: str = Field(min_length=1)
     overwrite: bool = False
+    # Names of the record's files to fetch; none: all of them.
+    files: list[str] = Field(default_factory=list, max_length=100)
 
 
 class FileInfo(BaseModel):
     name: str
     size: int | None = None
     checksum: str | None = None  # md5 hex, as Zenodo reports it
+    url: str | None = None  # where a record's file downloads from (public for open records)
 
 
 class DepositionSummary(BaseModel):
@@ -133,6 +138,20 @@ class RecordSummary(BaseModel):
     creators: list[str] = Field(default_factory=list)
     version: str | None = None
     communities: list[str] = Field(default_factory=list)
+    resource_type: str | None = None
+    access_right: str | None = None
+
+
+class RecordFilters(BaseModel):
+    """What `GET records` narrows the search to, as Zenodo's records API takes it."""
+
+    community: str | None = None
+    resource_type: str | None = None  # Zenodo's upload types: dataset, software, publication, ...
+    access_right: Literal["open", "embargoed", "restricted", "closed"] | None = None
+
+    def params(self) -> dict[str, str]:
+        named = {"communities": self.community, "type": self.resource_type, "access_right": self.access_right}
+        return {key: value for key, value in named.items() if value}
 
 
 class RecordPage(BaseModel):

@@ -9,7 +9,7 @@ from vre_common.errors import BadRequest
 from .answers import check_page, file_info, record_summary
 from .client import ZenodoSession
 from .metadata import citation
-from .models import Community, CommunityPage, Record, RecordPage, RecordVersion
+from .models import Community, CommunityPage, Record, RecordFilters, RecordPage, RecordVersion
 
 
 class Records:
@@ -17,12 +17,12 @@ class Records:
         self.session = session
         self.default_community = default_community
 
-    async def search_records(self, query: str, community: str | None, page: int, size: int) -> RecordPage:
+    async def search_records(self, query: str, filters: RecordFilters, page: int, size: int) -> RecordPage:
         check_page(page, size)
         if len(query) > 500:
             raise BadRequest("The search text is longer than 500 characters.", code="invalid_query")
         eossr = self.session.eossr
-        extra = {"communities": community} if community else {}
+        extra = filters.params()
         answer = await self.session.call(
             lambda api, t: eossr.query_records(query, page=page, size=size, **extra).json(),
             authenticated=False,

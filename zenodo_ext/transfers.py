@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from vre_common.errors import BackendError, BadRequest, Conflict, local_file_error
+from vre_common.errors import BackendError, BadRequest, Conflict, NotFound, local_file_error
 from vre_common.models import TaskInfo
 from vre_common.paths import resolve_within
 from vre_common.streams import CHUNK, ByteProgress, BytesDone, read_file, save_stream
@@ -117,15 +117,24 @@ class Transfers:
                 code="zenodo_checksum",
             )
 
-    async def fetch(self, record_id: int, folder: str, overwrite: bool) -> TaskInfo:
-        """Download a record's files into a workspace folder, as a task; no partial files."""
+    async def fetch(
+        self, record_id: int, folder: str, overwrite: bool, only: list[str] | None = None
+    ) -> TaskInfo:
+        """Download a record's files (or `only` these) into a workspace folder, as a task; no partial files."""
         target_dir = resolve_within(self.root, folder)  # a bad folder is refused before asking Zenodo
         eossr = self.session.eossr
         raw = await self.session.call(lambda api, t: eossr.get_record(record_id).data, authenticated=False)
         if target_dir.exists() and not target_dir.is_dir():
             raise BadRequest(f"{folder} is a file, not a folder.", code="not_a_folder")
         plan: list[tuple[str, Path, int | None]] = []
-        for entry in raw.get("files") or []:
+        entries = [e for e in raw.get("files") or [] if not only or file_info(e).name in only]
+        if only and len(entries) < len(set(only)):
+            known = {file_info(e).name for e in raw.get("files") or []}
+            raise NotFound(
+                f"Record {record_id} has no file {', '.join(sorted(set(only) - known)[:5])}.",
+                code="no_such_file",
+            )
+        for entry in entries:
             info = file_info(entry)
             url = (entry.get("links") or {}).get("self") or (entry.get("links") or {}).get("download")
             if not SAFE_NAME.match(info.name) or info.name in (".", "..") or not url:

@@ -15,6 +15,8 @@ shaped as zenodo.org's REST API answers (https://developers.zenodo.org):
   new draft keeps the concept (`conceptrecid`) and the metadata of the old one;
 - `GET /api/deposit/depositions` (list, `page`/`size`, newest first) and
   `DELETE /api/deposit/depositions/<id>` (discard an unpublished draft);
+- `actions/edit`, `actions/discard` and publishing again: new metadata for a
+  published record under the same DOI;
 - bucket uploads (`PUT /api/files/<bucket>/<name>`) streamed to disk, answered
   with the file's size and `md5:` checksum; a truncated body stores nothing; a
   published deposition's bucket is locked (403);
@@ -22,7 +24,7 @@ shaped as zenodo.org's REST API answers (https://developers.zenodo.org):
   error." with per-field errors;
 - published records carry `conceptrecid`/`conceptdoi` and version relations;
   `GET /api/records/<conceptrecid>` gives the latest version;
-- `GET /api/records?q=&communities=&page=&size=&all_versions=` (search),
+- `GET /api/records?q=&communities=&type=&access_right=&page=&size=&all_versions=` (search),
   `GET /api/communities?q=` and `/api/communities/<slug>`, and
   `POST /api/records/<id>/communities` (inclusion request), and
   `GET /api/licenses` (a few of zenodo.org's, for eOSSR's codemeta converter). Unlike zenodo.org,
@@ -228,6 +230,36 @@ class ShimStore(DepositStore):
                 )
         return {"links": {"latest_draft": draft["links"]["self"]}}
 
+    def edit(self, dep_id: str) -> dict:
+        """`actions/edit`: unlock a published deposition; its metadata is kept to discard back to."""
+        deposition = self.depositions[dep_id]
+        self.before_edit()[dep_id] = json.loads(json.dumps(deposition["metadata"]))
+        deposition.update(state="inprogress", modified=now())
+        return deposition
+
+    def before_edit(self) -> dict[str, dict]:
+        """The published metadata of depositions being edited, by id."""
+        return self.__dict__.setdefault("_before_edit", {})
+
+    def discard_edit(self, dep_id: str) -> dict:
+        deposition = self.depositions[dep_id]
+        deposition["metadata"] = self.before_edit().pop(dep_id)
+        deposition.update(state="done", title=deposition["metadata"].get("title", ""), modified=now())
+        return deposition
+
+    def republish(self, dep_id: str) -> dict:
+        """Publish an edited deposition again: same record and DOI, new metadata."""
+        deposition = self.depositions[dep_id]
+        self.before_edit().pop(dep_id, None)
+        deposition.update(state="done", modified=now())
+        record = self.records[dep_id]
+        kept = {
+            k: record["metadata"][k] for k in ("doi", "relations", "communities") if k in record["metadata"]
+        }
+        record["metadata"] = {**deposition["metadata"], **kept}
+        record["title"] = deposition["metadata"].get("title", "")
+        return deposition
+
     def latest(self, record_id: str) -> dict | None:
         """A record by id, or the latest version of a concept."""
         if record_id in self.records:
@@ -404,6 +436,10 @@ class Handler(MockZenodoHandler):
             records = list(latest.values())
         if community := query.get("communities"):
             records = [r for r in records if community.lower() in in_communities(r)]
+        if kind := query.get("type"):
+            records = [r for r in records if r["metadata"].get("upload_type") == kind.lower()]
+        if access := query.get("access_right"):
+            records = [r for r in records if r["metadata"].get("access_right", "open") == access]
         if text := query.get("q", "").strip():
             records = [r for r in records if matches(r, text)]
         hits = records[(page - 1) * size : page * size]
@@ -465,7 +501,27 @@ class Handler(MockZenodoHandler):
                 if errors := validation_errors(deposition["metadata"]):
                     self._json(400, {"status": 400, "message": "Validation error.", "errors": errors})
                     return
-                self._json(202, self.store.publish(parts[3]))
+                edited = deposition["submitted"]
+                self._json(202, self.store.republish(parts[3]) if edited else self.store.publish(parts[3]))
+                return
+            if parts[:3] == ["api", "deposit", "depositions"] and parts[4:] in (
+                ["actions", "edit"],
+                ["actions", "discard"],
+            ):
+                deposition = self.store.depositions[parts[3]]
+                editing = deposition["submitted"] and deposition["state"] != "done"
+                if parts[5] == "edit":
+                    if not deposition["submitted"] or editing:  # Zenodo: 403 when it is open already
+                        self._json(
+                            403,
+                            {"status": 403, "message": "The deposition is not published or is being edited."},
+                        )
+                        return
+                    self._json(201, self.store.edit(parts[3]))
+                elif not editing:
+                    self._json(400, {"status": 400, "message": "There is no edit to discard."})
+                else:
+                    self._json(201, self.store.discard_edit(parts[3]))
                 return
             if parts == ["api", "deposit", "depositions"]:
                 self._read_body()

@@ -5,7 +5,14 @@ import React from 'react';
 
 import { VREConnection } from '../common/connection';
 import { IWorkflow, ReanaClient } from '../reana/api';
-import { WorkflowsModel } from '../reana/model';
+import {
+  durationSeconds,
+  fileRole,
+  fileTree,
+  formatDuration,
+  reanaTime,
+  WorkflowsModel
+} from '../reana/model';
 import { ReanaView } from '../reana/ReanaView';
 import { Messages, workflowName } from '../reana/RunDialog';
 import { SecretsView } from '../reana/SecretsView';
@@ -79,26 +86,39 @@ beforeEach(() => {
             command: 'python3 greet.py',
             environment: 'python:3.11',
             compute_backend: 'kubernetes',
-            started_at: null,
-            finished_at: null,
+            started_at: '2030-01-01T10:00:05',
+            finished_at: '2030-01-01T10:01:10',
             logs: 'greeted Jane Doe'
           }
         ]
       }
     }),
-    'GET reana/workflows/w1/files?page=1&size=100': () => ({
+    'GET reana/workflows/w1/files?page=1&size=1000': () => ({
       body: {
         items: [
           {
             name: 'results/greetings.txt',
             size_bytes: 1500,
             last_modified: null
-          }
+          },
+          { name: 'data/names.txt', size_bytes: 30, last_modified: null },
+          { name: 'tmp/scratch.log', size_bytes: 10, last_modified: null }
         ],
-        total: 1,
+        total: 3,
         page: 1,
-        size: 100,
+        size: 1000,
         has_next: false
+      }
+    }),
+    'GET reana/workflows/w1/specification': () => ({
+      body: {
+        workflow_id: 'w1',
+        workflow_type: 'serial',
+        parameters: { greeting: 'Hello' },
+        input_files: ['data/names.txt'],
+        input_directories: [],
+        output_files: [],
+        output_directories: ['results']
       }
     })
   });
@@ -162,8 +182,13 @@ describe('WorkflowsModel', () => {
 });
 
 describe('ReanaView', () => {
-  it('shows who the user is, the workflows with badges, and one workflow’s steps and files', async () => {
-    items = [workflow('w1', 'finished')];
+  it('lists runs with status, start and duration; a selected run replaces the list with its steps and files', async () => {
+    items = [
+      workflow('w1', 'finished', {
+        started_at: '2030-01-01T10:00:00',
+        finished_at: '2030-01-01T10:03:05'
+      })
+    ];
     const connection = new VREConnection({
       serverSettings: server.settings,
       refreshSeconds: 0,
@@ -176,22 +201,98 @@ describe('ReanaView', () => {
         'REANA 0.9.4 at https://reana.example, as jdoe@example.org'
       )
     ).toBeTruthy();
-    const row = screen.getByText('w1.1').closest('li') as HTMLElement;
+    const row = screen.getByText('w1.1').closest('tr') as HTMLElement;
     expect(
       row.querySelector('.jp-vre-ReanaBadge.jp-mod-finished')?.textContent
     ).toBe('finished');
-    expect(screen.getByText('2 of 2 jobs done')).toBeTruthy();
+    expect(
+      row.querySelector('.jp-vre-ReanaWorkflow-duration')?.textContent
+    ).toBe('3 min 05 s');
+    // The search field is the panel's main field.
+    expect(
+      screen
+        .getByLabelText('Search workflows by name')
+        .hasAttribute('data-vre-main-field')
+    ).toBe(true);
 
     await act(async () => {
       fireEvent.click(screen.getByText('w1.1'));
     });
     expect(await screen.findByText('greeted Jane Doe')).toBeTruthy();
-    expect(screen.getByText('results/greetings.txt')).toBeTruthy();
+    // In place of the list, with a way back.
+    expect(screen.queryByLabelText('Search workflows by name')).toBeNull();
+    expect(screen.getByText('All workflows')).toBeTruthy();
+    const step = document.querySelector('[data-step="greet"]') as HTMLElement;
+    expect(step.querySelector('.jp-vre-ReanaStep-duration')?.textContent).toBe(
+      '1 min 05 s'
+    );
+    await screen.findByText('greetings.txt');
+    const role = (path: string) =>
+      document
+        .querySelector(`[data-path="${path}"]`)
+        ?.closest('[data-role]')
+        ?.getAttribute('data-role');
+    expect(role('results/greetings.txt')).toBe('output');
+    expect(role('data/names.txt')).toBe('input');
+    expect(role('tmp/scratch.log')).toBe('other');
     expect(screen.getByText('1.5 kB')).toBeTruthy();
     expect(screen.getByText('Download to…')).toBeTruthy();
+    expect(screen.getByText('Run again with…')).toBeTruthy();
+    expect(screen.getByText('Delete…')).toBeTruthy();
     expect(screen.queryByText('Stop')).toBeNull();
+
+    await act(async () => {
+      fireEvent.click(screen.getByText('All workflows'));
+    });
+    expect(screen.getByLabelText('Search workflows by name')).toBeTruthy();
     connection.auth.dispose();
     connection.tasks.dispose();
+  });
+});
+
+describe('times and the workspace tree', () => {
+  it('reads REANA times as UTC and formats durations for a column', () => {
+    expect(reanaTime('2030-01-01T10:00:00')).toBe(
+      Date.UTC(2030, 0, 1, 10, 0, 0)
+    );
+    expect(reanaTime(null)).toBeNull();
+    expect(durationSeconds('2030-01-01T10:00:00', '2030-01-01T10:00:42')).toBe(
+      42
+    );
+    // Still running: up to now.
+    expect(
+      durationSeconds('2030-01-01T10:00:00', null, Date.UTC(2030, 0, 1, 12, 7))
+    ).toBe(7620);
+    expect(durationSeconds(null, null)).toBeNull();
+    expect(formatDuration(42)).toBe('42 s');
+    expect(formatDuration(185)).toBe('3 min 05 s');
+    expect(formatDuration(7620)).toBe('2 h 07 min');
+    expect(formatDuration(null)).toBe('');
+  });
+
+  it('builds a folder tree and tells inputs from outputs', () => {
+    const tree = fileTree([
+      { name: 'results/plots/a.png', size_bytes: 1 },
+      { name: 'results/b.txt', size_bytes: 2 },
+      { name: 'top.txt', size_bytes: 3 }
+    ]);
+    expect(tree.files.map(f => f.path)).toEqual(['top.txt']);
+    const results = tree.folders.get('results');
+    expect(results?.files.map(f => f.name)).toEqual(['b.txt']);
+    expect(results?.folders.get('plots')?.files[0].path).toBe(
+      'results/plots/a.png'
+    );
+    const spec = {
+      input_files: ['code/fit.py'],
+      input_directories: ['data/'],
+      output_files: ['out.root'],
+      output_directories: ['results']
+    };
+    expect(fileRole('code/fit.py', spec)).toBe('input');
+    expect(fileRole('data/x/y.csv', spec)).toBe('input');
+    expect(fileRole('out.root', spec)).toBe('output');
+    expect(fileRole('results/b.txt', spec)).toBe('output');
+    expect(fileRole('resultsX/b.txt', spec)).toBe('other');
   });
 });
 

@@ -12,13 +12,13 @@ import React from 'react';
 import { IAuthStatus } from '../common/auth';
 import { VREConnection } from '../common/connection';
 import {
-  creatorsFromText,
-  creatorsToText,
+  groupByRecord,
   IDeposition,
   IDepositionSummary,
   ZenodoClient
 } from '../zenodo/api';
-import { codemetaFor, PublishView } from '../zenodo/PublishView';
+import { recordFileCode } from '../zenodo/insert';
+import { codemetaFor, PublishView, validateForm } from '../zenodo/PublishView';
 import { ZenodoView } from '../zenodo/ZenodoView';
 import { FakeServer } from './fakeServer';
 import { authStatus, task } from './samples';
@@ -56,9 +56,11 @@ function deposition(
     metadata: {
       title: `Result ${id}`,
       creators: [{ name: 'Doe, Jane' }],
-      upload_type: 'dataset'
+      upload_type: 'dataset',
+      description: 'Made by the tests.',
+      license: 'cc-by-4.0'
     },
-    files: files.map(name => ({ name, size: 2048, checksum: null })),
+    files: files.map(name => ({ name, size: 2048, checksum: null, url: null })),
     citation: published ? `Doe, J. (2026). Result ${id}. Zenodo.` : null
   };
 }
@@ -114,13 +116,81 @@ describe('helpers', () => {
     expect(codemetaFor('plot.png', false)).toBe('codemeta.json');
   });
 
-  it('reads creators one per line, with an affiliation after ";"', () => {
-    const creators = creatorsFromText('Doe, Jane; ESCAPE\n\n  Roe, Richard ');
-    expect(creators).toEqual([
-      { name: 'Doe, Jane', affiliation: 'ESCAPE', orcid: null },
-      { name: 'Roe, Richard', affiliation: null, orcid: null }
+  it('says which required fields are missing or wrong', () => {
+    const form = {
+      ...CODEMETA_FORM,
+      access_right: 'open' as const,
+      creators: [{ name: 'Doe, Jane', affiliation: 'ESCAPE', orcid: null }],
+      extra: {},
+      embargo_date: null,
+      access_conditions: null
+    };
+    expect(validateForm(form, true, 'analysis', trans)).toEqual({});
+    const errors = validateForm(
+      {
+        ...form,
+        title: ' ',
+        description: '',
+        creators: [{ name: 'Doe, Jane', affiliation: null, orcid: '123' }],
+        license: ''
+      },
+      true,
+      '',
+      trans
+    );
+    expect(Object.keys(errors).sort()).toEqual([
+      'creatorRows',
+      'description',
+      'license',
+      'path',
+      'title'
     ]);
-    expect(creatorsToText(creators)).toBe('Doe, Jane; ESCAPE\nRoe, Richard');
+    expect(errors.creatorRows?.[0]).toContain('ORCID');
+    expect(
+      validateForm({ ...form, creators: [] }, false, '', trans).creators
+    ).toBe('At least one creator is required.');
+    // Closed records need no licence.
+    expect(
+      validateForm(
+        { ...form, access_right: 'closed', license: '' },
+        false,
+        '',
+        trans
+      )
+    ).toEqual({});
+  });
+
+  it('groups depositions by record, newest version first', () => {
+    const groups = groupByRecord([
+      summary(21, false, 'Fit v2'),
+      { ...summary(30, false, 'Other'), conceptrecid: '9' },
+      summary(20, true, 'Fit')
+    ]);
+    expect(groups.map(g => [g.title, g.versions.map(v => v.id)])).toEqual([
+      ['Fit v2', [21, 20]],
+      ['Other', [30]]
+    ]);
+  });
+
+  it('writes a cell that fetches a record file once, in the kernel language', () => {
+    const ref = {
+      recordId: 12,
+      doi: '10.5072/zenodo.12',
+      name: 'data.csv',
+      url: 'http://zenodo/api/records/12/files/data.csv/content',
+      folder: 'zenodo-12'
+    };
+    const python = recordFileCode('python', ref);
+    expect(python).toContain('path = Path("zenodo-12/data.csv")');
+    expect(python).toContain(
+      'urlretrieve("http://zenodo/api/records/12/files/data.csv/content", path)'
+    );
+    expect(python.split('\n')[0]).toBe(
+      '# Zenodo record 12 (DOI 10.5072/zenodo.12): data.csv'
+    );
+    expect(recordFileCode('R', ref)).toContain('download.file(');
+    expect(recordFileCode('julia', ref)).toContain('download(');
+    expect(recordFileCode('scala', ref)).toContain('# Download: http://');
   });
 });
 
@@ -142,9 +212,21 @@ describe('PublishView', () => {
         status: 202,
         body: task('up1', 'running')
       }),
-      'GET tasks/up1': () => ({ body: task('up1', 'succeeded') }),
+      'GET tasks/up1': () => ({
+        body: {
+          ...task('up1', 'succeeded'),
+          result: { renamed: { 'code/fit.csv': 'code__fit.csv' } }
+        }
+      }),
       'GET zenodo/depositions/12': () => ({
-        body: deposition(12, false, ['codemeta.json', 'fit.csv'])
+        body: {
+          ...deposition(12, false, ['codemeta.json', 'code__fit.csv']),
+          metadata: {
+            ...CODEMETA_FORM,
+            title: 'Dark matter fit, final',
+            communities: [{ identifier: 'escape2020' }]
+          }
+        }
       }),
       'POST zenodo/depositions/12/publish': () => ({
         body: {
@@ -170,7 +252,7 @@ describe('PublishView', () => {
         defaultCommunity="escape2020"
       />
     );
-    const title = (await screen.findByLabelText('Title')) as HTMLInputElement;
+    const title = (await screen.findByLabelText(/^Title/)) as HTMLInputElement;
     expect(title.value).toBe('Dark matter fit');
     expect(
       screen.getByText(/Prefilled from analysis\/codemeta.json/)
@@ -179,9 +261,21 @@ describe('PublishView', () => {
       (screen.getByLabelText(/communities/) as HTMLInputElement).value
     ).toBe('escape2020');
 
+    // Creators are rows: name, affiliation, ORCID.
+    expect(
+      (screen.getByLabelText('Creator 1: affiliation') as HTMLInputElement)
+        .value
+    ).toBe('ESCAPE');
+    fireEvent.click(screen.getByText('Add a creator'));
+    fireEvent.change(screen.getByLabelText('Creator 2: name (Family, Given)'), {
+      target: { value: 'Roe, Richard' }
+    });
+    fireEvent.change(screen.getByLabelText('Creator 2: ORCID'), {
+      target: { value: '0000-0002-1825-0097' }
+    });
     fireEvent.change(title, { target: { value: 'Dark matter fit, final' } });
     await act(async () => {
-      fireEvent.click(screen.getByText('Upload'));
+      fireEvent.click(screen.getByText('Upload and review'));
     });
     await screen.findByText('Review before publishing');
     const created = server.requests.find(
@@ -190,14 +284,28 @@ describe('PublishView', () => {
     expect(created?.body).toMatchObject({
       metadata: {
         title: 'Dark matter fit, final',
-        creators: [{ name: 'Jane Doe', affiliation: 'ESCAPE' }],
+        creators: [
+          { name: 'Jane Doe', affiliation: 'ESCAPE', orcid: null },
+          {
+            name: 'Roe, Richard',
+            affiliation: null,
+            orcid: '0000-0002-1825-0097'
+          }
+        ],
         communities: ['escape2020']
       }
     });
     expect(
       server.requests.find(r => r.path === 'zenodo/depositions/12/upload')?.body
     ).toEqual({ paths: ['analysis'] });
-    expect(screen.getByText(/fit.csv/)).toBeTruthy();
+    // The review shows everything that goes public, and where each file came from.
+    const review = screen.getByLabelText('Review');
+    for (const shown of ['A fit.', 'mit', 'software', 'vre', 'escape2020']) {
+      expect(review.textContent).toContain(shown);
+    }
+    const fit = review.querySelector('[data-file="code__fit.csv"]');
+    expect(fit?.textContent).toContain('from analysis/code/fit.csv');
+    expect(review.textContent).toContain('Zenodo keeps no folders');
     expect(screen.getByText('10.5072/zenodo.12')).toBeTruthy(); // the reserved DOI
 
     const publish = screen.getByText('Publish').closest('button')!;
@@ -247,16 +355,35 @@ describe('PublishView', () => {
         defaultCommunity={null}
       />
     );
-    const title = (await screen.findByLabelText('Title')) as HTMLInputElement;
+    const title = (await screen.findByLabelText(/^Title/)) as HTMLInputElement;
     expect(title.value).toBe('plot.png');
     expect(screen.getByText(/lacks keys the OSSR requires/)).toBeTruthy();
+    // Required fields are marked, and an error shows at its field once it is left.
+    const description = screen.getByLabelText(/^Description/);
+    expect(description.getAttribute('aria-required')).toBe('true');
+    expect(screen.queryByText('A description is required.')).toBeNull();
+    fireEvent.blur(description);
+    expect(screen.getByText('A description is required.')).toBeTruthy();
+    expect(description.getAttribute('aria-invalid')).toBe('true');
     await act(async () => {
-      fireEvent.click(screen.getByText('Upload'));
+      fireEvent.click(screen.getByText('Upload and review'));
+    });
+    // Nothing reaches Zenodo while a required field is empty; focus goes to the first one.
+    expect(server.count('POST zenodo/depositions')).toBe(0);
+    expect(screen.getByText('At least one creator is required.')).toBeTruthy();
+    expect(document.activeElement).toBe(description);
+
+    fireEvent.change(description, { target: { value: 'A plot.' } });
+    fireEvent.change(screen.getByLabelText('Creator 1: name (Family, Given)'), {
+      target: { value: 'Doe, Jane' }
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByText('Upload and review'));
     });
     expect((await screen.findByRole('alert')).textContent).toContain(
       'a description is required'
     );
-    expect(screen.getByLabelText('Title')).toBeTruthy();
+    expect(screen.getByLabelText(/^Title/)).toBeTruthy();
     expect(server.count('POST zenodo/depositions/12/upload')).toBe(0);
   });
   it('continues a draft that has its files: review without uploading', async () => {
@@ -280,7 +407,7 @@ describe('PublishView', () => {
       />
     );
     expect(
-      ((await screen.findByLabelText('Title')) as HTMLInputElement).value
+      ((await screen.findByLabelText(/^Title/)) as HTMLInputElement).value
     ).toBe('Result 30');
     await act(async () => {
       fireEvent.click(screen.getByText('Review'));
@@ -323,8 +450,17 @@ describe('ZenodoView', () => {
         onContinue={onContinue}
       />
     );
-    await screen.findByText('Zenodo accepted your token.');
     await screen.findByText('A draft');
+    // A token Zenodo accepts needs no words.
+    await waitFor(() => expect(server.count('POST zenodo/verify')).toBe(1));
+    expect(screen.queryByRole('alert')).toBeNull();
+    // Both are versions of one record (concept 7): one group, newest first.
+    const group = document.querySelector('[data-concept="7"]') as HTMLElement;
+    expect(
+      Array.from(group.querySelectorAll('[data-deposition]')).map(e =>
+        e.getAttribute('data-deposition')
+      )
+    ).toEqual(['21', '20']);
     expect(screen.getByText('Draft')).toBeTruthy();
     expect(screen.getByText('Published')).toBeTruthy();
     expect(screen.getByText('10.5072/zenodo.20').getAttribute('href')).toBe(
@@ -419,7 +555,7 @@ describe('ZenodoView', () => {
       target: { value: 'muon' }
     });
     await act(async () => {
-      fireEvent.click(screen.getByText('Search'));
+      fireEvent.click(screen.getByRole('button', { name: 'Search' }));
     });
     await screen.findByText('Record 1');
     expect(screen.getByText('11 records')).toBeTruthy();
@@ -428,5 +564,78 @@ describe('ZenodoView', () => {
     });
     await screen.findByText('Record 2');
     expect(screen.getByText('Page 2')).toBeTruthy();
+  });
+
+  it('filters records by type and access, shows a record’s files, fetches one and inserts one', async () => {
+    const status = zenodoStatus(false);
+    const record = {
+      id: 5,
+      title: 'Muon data',
+      doi: '10.5072/zenodo.5',
+      doi_url: 'https://doi.org/10.5072/zenodo.5',
+      record_url: null,
+      publication_date: '2026-01-01',
+      creators: ['Doe, Jane'],
+      version: null,
+      communities: [],
+      resource_type: 'dataset',
+      access_right: 'open'
+    };
+    const url = 'http://zenodo/api/records/5/files/muons.csv/content';
+    setUp({
+      'GET auth/status': () => ({ body: status }),
+      'GET zenodo/records?resource_type=dataset&access_right=open&page=1&size=10':
+        () => ({ body: { items: [record], total: 1, page: 1, size: 10 } }),
+      'GET zenodo/records/5': () => ({
+        body: {
+          ...record,
+          description: null,
+          metadata: {},
+          files: [{ name: 'muons.csv', size: 2048, checksum: null, url }],
+          versions: [],
+          conceptrecid: '4',
+          citation: 'Doe (2026)'
+        }
+      }),
+      'POST zenodo/records/5/fetch': () => ({
+        status: 202,
+        body: task('f1', 'running')
+      })
+    });
+    await connection.auth.refresh();
+    const onInsert = jest.fn();
+    render(
+      <ZenodoView
+        client={client}
+        auth={connection.auth}
+        trans={trans}
+        defaultCommunity={null}
+        onContinue={jest.fn()}
+        onInsert={onInsert}
+      />
+    );
+    fireEvent.change(screen.getByLabelText('Type'), {
+      target: { value: 'dataset' }
+    });
+    fireEvent.change(screen.getByLabelText('Access'), {
+      target: { value: 'open' }
+    });
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Search' }));
+    });
+    await screen.findByText('Muon data');
+    expect(screen.getByText(/dataset · open · Doe, Jane/)).toBeTruthy();
+    await act(async () => {
+      fireEvent.click(screen.getByText('Muon data'));
+    });
+    await screen.findByText('muons.csv');
+    fireEvent.click(screen.getByText('Insert into notebook'));
+    expect(onInsert).toHaveBeenCalledWith({
+      recordId: 5,
+      doi: '10.5072/zenodo.5',
+      name: 'muons.csv',
+      url,
+      folder: 'zenodo-5'
+    });
   });
 });

@@ -603,6 +603,40 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/vre/api/reana/workflows/{workflow}/specification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Its inputs, outputs and the parameters it ran with */
+        get: operations["getReanaWorkflowsWorkflowSpecification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vre/api/reana/workflows/{workflow}/rerun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new run with the same inputs and changed parameters (a task) */
+        post: operations["postReanaWorkflowsWorkflowRerun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/vre/api/reana/workflows/{workflow}/download": {
         parameters: {
             query?: never;
@@ -787,6 +821,23 @@ export type paths = {
         put?: never;
         /** Publish a draft: its DOI */
         post: operations["postZenodoDepositionsItemPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vre/api/zenodo/depositions/{item}/edit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New metadata for a published record, under the same DOI */
+        post: operations["postZenodoDepositionsItemEdit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1409,6 +1460,8 @@ export type components = {
              * @default false
              */
             overwrite?: boolean;
+            /** Files */
+            files?: string[];
         };
         /** FileInfo */
         FileInfo: {
@@ -1424,6 +1477,11 @@ export type components = {
              * @default null
              */
             checksum: string | null;
+            /**
+             * Url
+             * @default null
+             */
+            url: string | null;
         };
         /**
          * FilterKeys
@@ -1858,6 +1916,16 @@ export type components = {
             /** Communities */
             communities: string[];
             /**
+             * Resource Type
+             * @default null
+             */
+            resource_type: string | null;
+            /**
+             * Access Right
+             * @default null
+             */
+            access_right: string | null;
+            /**
              * Description
              * @default null
              */
@@ -1915,6 +1983,16 @@ export type components = {
             version: string | null;
             /** Communities */
             communities: string[];
+            /**
+             * Resource Type
+             * @default null
+             */
+            resource_type: string | null;
+            /**
+             * Access Right
+             * @default null
+             */
+            access_right: string | null;
         };
         /** RecordVersion */
         RecordVersion: {
@@ -1922,6 +2000,16 @@ export type components = {
             id: number;
             /** Version */
             version: string | null;
+        };
+        /**
+         * RerunInput
+         * @description `POST workflows/<w>/rerun`: a new run of the same specification and inputs, with these parameters.
+         */
+        RerunInput: {
+            /** Parameters */
+            parameters?: {
+                [key: string]: string | number | boolean;
+            };
         };
         /** ResolveInput */
         ResolveInput: {
@@ -2385,6 +2473,28 @@ export type components = {
             size: number;
             /** Has Next */
             has_next: boolean;
+        };
+        /**
+         * WorkflowSpecification
+         * @description `GET workflows/<w>/specification`: what a run was given, to tell inputs from outputs and run it again.
+         */
+        WorkflowSpecification: {
+            /** Workflow Id */
+            workflow_id: string;
+            /** Workflow Type */
+            workflow_type: string | null;
+            /** Parameters */
+            parameters: {
+                [key: string]: unknown;
+            };
+            /** Input Files */
+            input_files: string[];
+            /** Input Directories */
+            input_directories: string[];
+            /** Output Files */
+            output_files: string[];
+            /** Output Directories */
+            output_directories: string[];
         };
         /** WorkspaceFile */
         WorkspaceFile: {
@@ -3664,6 +3774,68 @@ export interface operations {
             504: components["responses"]["BackendTimeout"];
         };
     };
+    getReanaWorkflowsWorkflowSpecification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowSpecification"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
+    postReanaWorkflowsWorkflowRerun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workflow: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RerunInput"];
+            };
+        };
+        responses: {
+            /** @description Accepted: a background task */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
     postReanaWorkflowsWorkflowDownload: {
         parameters: {
             query?: never;
@@ -4091,6 +4263,39 @@ export interface operations {
             504: components["responses"]["BackendTimeout"];
         };
     };
+    postZenodoDepositionsItemEdit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                item: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MetadataInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Deposition"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
     postZenodoDepositionsItemNewversion: {
         parameters: {
             query?: never;
@@ -4164,6 +4369,10 @@ export interface operations {
                 q?: string;
                 /** @description A community's id. */
                 community?: string;
+                /** @description An upload type: dataset, software, publication, ... */
+                resource_type?: string;
+                /** @description open, embargoed, restricted or closed. */
+                access_right?: string;
                 /** @description Page number, from 1. */
                 page?: number;
                 /** @description Items per page. */

@@ -1,44 +1,48 @@
-import { Dialog, InputDialog, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Button, HTMLSelect, UseSignal } from '@jupyterlab/ui-components';
-import React, { useCallback, useEffect, useState } from 'react';
-
-import { IVREConnection } from '../common/connection';
-import { asAPIError } from '../common/request';
-import { formatBytes } from '../common/TasksView';
 import {
-  IReanaConnection,
-  isRunning,
-  IStepLog,
-  IWorkflow,
-  IWorkspaceFile,
-  LISTED_STATUSES
-} from './api';
-import { ACTIVE_SECONDS, WorkflowsModel } from './model';
+  Button,
+  HTMLSelect,
+  refreshIcon,
+  runIcon,
+  searchIcon,
+  UseSignal
+} from '@jupyterlab/ui-components';
+import { CommandRegistry } from '@lumino/commands';
+import React, { useCallback, useEffect, useRef, useState } from 'react';
+
+import { ActionButton } from '../common/ActionButton';
+import { IVREConnection } from '../common/connection';
+import { MiddleEllipsis } from '../common/MiddleEllipsis';
+import { asAPIError } from '../common/request';
+import { IReanaConnection, isRunning, IWorkflow, LISTED_STATUSES } from './api';
+import {
+  durationSeconds,
+  formatDuration,
+  formatStart,
+  WorkflowsModel
+} from './model';
 import { SecretsView } from './SecretsView';
+import { StatusBadge, WorkflowDetails } from './WorkflowDetails';
+
+/** "Run workflow…": pick a folder or reana.yaml, then the "Run on REANA" dialog (src/reana/commands.ts). */
+export const RUN_WORKFLOW_COMMAND = 'jupyterlab-vre:reana-run-workflow';
 
 export interface IReanaViewProps {
   model: WorkflowsModel;
   connection: IVREConnection;
   trans: TranslationBundle;
+  /** JupyterLab's commands: run, open a file, go to a folder; absent in unit tests. */
+  commands?: CommandRegistry;
 }
 
-/** The REANA panel's own part: who the user is on REANA, their workflows, one workflow's details. */
+/**
+ * The REANA panel's own part: "Run workflow…" and the user's runs first; a
+ * selected run's details replace the list (in view, with a way back).
+ */
 export function ReanaView(props: IReanaViewProps): JSX.Element {
-  const { model, connection, trans } = props;
+  const { model, connection, trans, commands } = props;
   return (
     <div className="jp-vre-ReanaView">
-      <ReanaAccount model={model} connection={connection} trans={trans} />
-      <WorkflowList model={model} trans={trans} />
-      <UseSignal signal={connection.auth.changed}>
-        {() => (
-          <SecretsView
-            client={model.client}
-            auth={connection.auth}
-            trans={trans}
-          />
-        )}
-      </UseSignal>
       <UseSignal signal={model.selectedChanged} initialArgs={model.selected}>
         {(_, selected) =>
           selected ? (
@@ -48,8 +52,26 @@ export function ReanaView(props: IReanaViewProps): JSX.Element {
               model={model}
               connection={connection}
               trans={trans}
+              commands={commands}
+              onBack={() => {
+                model.selected = null;
+              }}
             />
-          ) : null
+          ) : (
+            <>
+              <WorkflowList {...props} />
+              <ReanaAccount {...props} />
+              <UseSignal signal={connection.auth.changed}>
+                {() => (
+                  <SecretsView
+                    client={model.client}
+                    auth={connection.auth}
+                    trans={trans}
+                  />
+                )}
+              </UseSignal>
+            </>
+          )
         }
       </UseSignal>
     </div>
@@ -57,7 +79,7 @@ export function ReanaView(props: IReanaViewProps): JSX.Element {
 }
 
 /** `GET ping` again whenever the sign-in state changes (e.g. a token was entered). */
-function ReanaAccount(props: IReanaViewProps): JSX.Element {
+function ReanaAccount(props: IReanaViewProps): JSX.Element | null {
   const { model, connection, trans } = props;
   const [you, setYou] = useState<IReanaConnection | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -71,7 +93,7 @@ function ReanaAccount(props: IReanaViewProps): JSX.Element {
     } catch (reason) {
       const failure = asAPIError(reason);
       setYou(null);
-      // Not connected yet: the connection list above says what to enter.
+      // Not connected yet: the connection line says what to enter.
       setSignedOut(failure.status === 401);
       setError(failure.status === 401 ? null : failure.message);
     }
@@ -92,14 +114,10 @@ function ReanaAccount(props: IReanaViewProps): JSX.Element {
     );
   }
   if (signedOut) {
-    return (
-      <p className="jp-vre-ReanaView-account">
-        {trans.__('Connect to REANA above to see your workflows.')}
-      </p>
-    );
+    return null; // the panel's header says what to enter
   }
   if (!you) {
-    return <p>{trans.__('Connecting to REANA…')}</p>;
+    return null;
   }
   return (
     <p className="jp-vre-ReanaView-account">
@@ -113,30 +131,60 @@ function ReanaAccount(props: IReanaViewProps): JSX.Element {
   );
 }
 
-function StatusBadge(props: {
-  status: string;
-  trans: TranslationBundle;
-}): JSX.Element {
-  return (
-    <span className={`jp-vre-ReanaBadge jp-mod-${props.status}`}>
-      {props.status}
-    </span>
-  );
-}
-
-function WorkflowList(props: {
-  model: WorkflowsModel;
-  trans: TranslationBundle;
-}): JSX.Element {
-  const { model, trans } = props;
-  const [search, setSearch] = useState('');
+function WorkflowList(props: IReanaViewProps): JSX.Element {
+  const { model, trans, commands } = props;
+  const [search, setSearch] = useState(model.query.search ?? '');
+  const searchRef = useRef<HTMLInputElement>(null);
+  const canRun = !!commands?.hasCommand(RUN_WORKFLOW_COMMAND);
   return (
     <section
       className="jp-vre-ReanaWorkflows"
       aria-label={trans.__('REANA workflows')}
     >
-      <h3>{trans.__('Workflows')}</h3>
-      <div className="jp-vre-ReanaWorkflows-filters">
+      <div className="jp-vre-ReanaWorkflows-toolbar">
+        <ActionButton
+          label={trans.__('Run workflow…')}
+          icon={runIcon}
+          kind="primary"
+          title={trans.__(
+            'Choose a folder with a reana.yaml and run it on REANA'
+          )}
+          disabled={!canRun}
+          onClick={() => void commands?.execute(RUN_WORKFLOW_COMMAND)}
+        />
+        <ActionButton
+          label={trans.__('Refresh the workflow list')}
+          icon={refreshIcon}
+          iconOnly
+          onClick={() => void model.setQuery({ search })}
+        />
+      </div>
+      <form
+        className="jp-vre-ReanaWorkflows-filters"
+        role="search"
+        onSubmit={event => {
+          event.preventDefault();
+          void model.setQuery({ search, page: 1 });
+        }}
+      >
+        <div className="jp-vre-SearchField">
+          <searchIcon.react tag="span" className="jp-vre-SearchField-icon" />
+          <input
+            ref={searchRef}
+            className="jp-vre-ReanaWorkflows-search jp-mod-styled"
+            data-vre-main-field=""
+            type="search"
+            aria-label={trans.__('Search workflows by name')}
+            placeholder={trans.__('Search by name')}
+            value={search}
+            onChange={event => {
+              setSearch(event.target.value);
+              if (event.target.value === '' && model.query.search) {
+                void model.setQuery({ search: '', page: 1 });
+              }
+            }}
+          />
+        </div>
         <HTMLSelect
           aria-label={trans.__('Status')}
           value={model.query.status ?? ''}
@@ -151,78 +199,91 @@ function WorkflowList(props: {
             </option>
           ))}
         </HTMLSelect>
-        <input
-          className="jp-vre-ReanaWorkflows-search jp-mod-styled"
-          aria-label={trans.__('Search workflows by name')}
-          placeholder={trans.__('Name contains…')}
-          value={search}
-          onChange={event => setSearch(event.target.value)}
-          onKeyDown={event => {
-            if (event.key === 'Enter') {
-              void model.setQuery({ search, page: 1 });
-            }
-          }}
-        />
-        <Button
-          small
-          minimal
-          title={trans.__('Refresh the workflow list')}
-          onClick={() => void model.setQuery({ search })}
-        >
-          {trans.__('Reload')}
-        </Button>
-      </div>
+      </form>
       <UseSignal signal={model.changed}>
-        {() => {
-          const page = model.page;
-          if (!page) {
-            return model.error ? null : <p>{trans.__('Loading…')}</p>;
-          }
-          if (page.items.length === 0) {
-            return <p>{trans.__('No workflows.')}</p>;
-          }
-          return (
-            <>
-              <ul className="jp-vre-ReanaWorkflows-list">
-                {page.items.map(workflow => (
-                  <WorkflowRow
-                    key={workflow.id}
-                    workflow={workflow}
-                    model={model}
-                    trans={trans}
-                  />
-                ))}
-              </ul>
-              <div className="jp-vre-ReanaWorkflows-pages">
-                <Button
-                  small
-                  minimal
-                  disabled={page.page <= 1}
-                  onClick={() => void model.setQuery({ page: page.page - 1 })}
-                >
-                  {trans.__('Previous')}
-                </Button>
-                <span>
-                  {trans.__(
-                    'Page %1 of %2',
-                    page.page,
-                    Math.max(1, Math.ceil(page.total / page.size))
-                  )}
-                </span>
-                <Button
-                  small
-                  minimal
-                  disabled={!page.has_next}
-                  onClick={() => void model.setQuery({ page: page.page + 1 })}
-                >
-                  {trans.__('Next')}
-                </Button>
-              </div>
-            </>
-          );
-        }}
+        {() => <WorkflowTable {...props} />}
       </UseSignal>
     </section>
+  );
+}
+
+function WorkflowTable(props: IReanaViewProps): JSX.Element | null {
+  const { model, trans } = props;
+  const page = model.page;
+  if (!page) {
+    // Not signed in (401): the panel's header says what to enter.
+    if (model.error?.status === 401) {
+      return null;
+    }
+    return model.error ? (
+      <p className="jp-vre-ReanaView-error" role="alert">
+        {model.error.message}
+      </p>
+    ) : (
+      <p>{trans.__('Loading…')}</p>
+    );
+  }
+  if (page.items.length === 0) {
+    return (
+      <p className="jp-vre-ReanaView-empty">
+        {model.query.search || model.query.status
+          ? trans.__('No workflow matches.')
+          : trans.__(
+              'No workflows yet: "Run workflow…" runs a folder that has a reana.yaml.'
+            )}
+      </p>
+    );
+  }
+  return (
+    <>
+      <table className="jp-vre-ReanaTable">
+        <thead>
+          <tr>
+            <th scope="col">{trans.__('Name')}</th>
+            <th scope="col">{trans.__('Status')}</th>
+            <th scope="col">{trans.__('Started')}</th>
+            <th scope="col">{trans.__('Duration')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {page.items.map(workflow => (
+            <WorkflowRow
+              key={workflow.id}
+              workflow={workflow}
+              model={model}
+              trans={trans}
+            />
+          ))}
+        </tbody>
+      </table>
+      {(page.page > 1 || page.has_next) && (
+        <div className="jp-vre-ReanaWorkflows-pages">
+          <Button
+            small
+            minimal
+            disabled={page.page <= 1}
+            onClick={() => void model.setQuery({ page: page.page - 1 })}
+          >
+            {trans.__('Previous')}
+          </Button>
+          <span>
+            {trans.__(
+              'Page %1 of %2',
+              page.page,
+              Math.max(1, Math.ceil(page.total / page.size))
+            )}
+          </span>
+          <Button
+            small
+            minimal
+            disabled={!page.has_next}
+            onClick={() => void model.setQuery({ page: page.page + 1 })}
+          >
+            {trans.__('Next')}
+          </Button>
+        </div>
+      )}
+    </>
   );
 }
 
@@ -233,211 +294,36 @@ function WorkflowRow(props: {
 }): JSX.Element {
   const { workflow, model, trans } = props;
   const { jobs } = workflow;
+  const duration = durationSeconds(workflow.started_at, workflow.finished_at);
+  const progress =
+    jobs.total > 0 && isRunning(workflow)
+      ? trans.__('%1 of %2 jobs', jobs.finished, jobs.total)
+      : '';
   return (
-    <li
-      className={`jp-vre-ReanaWorkflow${model.selected === workflow.id ? ' jp-mod-selected' : ''}`}
-      data-workflow={workflow.name}
-    >
-      <button
-        className="jp-vre-ReanaWorkflow-open"
-        onClick={() => {
-          model.selected = workflow.id;
-          void model.refresh();
-        }}
-        aria-expanded={model.selected === workflow.id}
-      >
-        <span className="jp-vre-ReanaWorkflow-name">{workflow.name}</span>
+    <tr className="jp-vre-ReanaWorkflow" data-workflow={workflow.name}>
+      <td className="jp-vre-ReanaWorkflow-name">
+        <button
+          className="jp-vre-ReanaWorkflow-open"
+          title={trans.__('Show the details of %1', workflow.name)}
+          onClick={() => {
+            model.selected = workflow.id;
+          }}
+        >
+          <MiddleEllipsis text={workflow.name} />
+        </button>
+      </td>
+      <td>
         <StatusBadge status={workflow.status} trans={trans} />
-      </button>
-      {jobs.total > 0 && (
-        <span className="jp-vre-ReanaWorkflow-steps">
-          {trans.__('%1 of %2 jobs done', jobs.finished, jobs.total)}
-          {workflow.current_step && isRunning(workflow)
-            ? ` · ${workflow.current_step}`
-            : ''}
-        </span>
-      )}
-    </li>
-  );
-}
-
-interface IDetailsProps {
-  id: string;
-  model: WorkflowsModel;
-  connection: IVREConnection;
-  trans: TranslationBundle;
-}
-
-/** Steps with their logs (followed while the run is active), workspace files, actions. */
-function WorkflowDetails(props: IDetailsProps): JSX.Element {
-  const { id, model, connection, trans } = props;
-  const [workflow, setWorkflow] = useState<IWorkflow | null>(
-    model.find(id) ?? null
-  );
-  const [steps, setSteps] = useState<IStepLog[]>([]);
-  const [files, setFiles] = useState<IWorkspaceFile[]>([]);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const load = useCallback(async (): Promise<IWorkflow | null> => {
-    try {
-      const [current, logs, listing] = await Promise.all([
-        model.client.workflow(id),
-        model.client.logs(id),
-        model.client.files(id)
-      ]);
-      setWorkflow(current);
-      setSteps(logs.steps);
-      setFiles(listing.items);
-      setError(null);
-      return current;
-    } catch (reason) {
-      setError(asAPIError(reason).message);
-      return null;
-    }
-  }, [id, model]);
-
-  useEffect(() => {
-    let timer: number | undefined;
-    let stopped = false;
-    const tick = async () => {
-      const current = await load();
-      if (
-        !stopped &&
-        current &&
-        (isRunning(current) || current.status === 'created')
-      ) {
-        timer = window.setTimeout(() => void tick(), ACTIVE_SECONDS * 1000);
-      }
-    };
-    void tick();
-    return () => {
-      stopped = true;
-      window.clearTimeout(timer);
-    };
-  }, [load]);
-
-  const act = async (action: () => Promise<unknown>) => {
-    setBusy(true);
-    try {
-      await action();
-      await Promise.all([load(), model.refresh()]);
-    } catch (reason) {
-      setError(asAPIError(reason).message);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const downloadTo = async () => {
-    const name = workflow?.name ?? id;
-    const answer = await InputDialog.getText({
-      title: trans.__('Download the outputs of %1', name),
-      label: trans.__('Into this workspace folder:'),
-      text: `reana-outputs/${name}`,
-      okLabel: trans.__('Download')
-    });
-    if (!answer.button.accept || !answer.value) {
-      return;
-    }
-    const folder = answer.value.trim().replace(/^\/+/, '');
-    await act(async () => {
-      const task = await model.client.download(id, folder);
-      await connection.tasks.watch(task.id);
-    });
-  };
-
-  const remove = async () => {
-    const answer = await showDialog({
-      title: trans.__('Delete %1?', workflow?.name ?? id),
-      body: trans.__('Its workspace on REANA is deleted too.'),
-      buttons: [
-        Dialog.cancelButton(),
-        Dialog.warnButton({ label: trans.__('Delete') })
-      ]
-    });
-    if (answer.button.accept) {
-      await act(() => model.client.delete(id));
-      model.selected = null;
-    }
-  };
-
-  return (
-    <section
-      className="jp-vre-ReanaDetails"
-      aria-label={trans.__('Workflow details')}
-    >
-      <h3>
-        {workflow?.name ?? id}{' '}
-        {workflow && <StatusBadge status={workflow.status} trans={trans} />}
-      </h3>
-      {error && (
-        <p className="jp-vre-ReanaView-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="jp-vre-ReanaDetails-actions">
-        {workflow && isRunning(workflow) ? (
-          <Button
-            small
-            disabled={busy}
-            onClick={() => void act(() => model.client.stop(id))}
-          >
-            {trans.__('Stop')}
-          </Button>
-        ) : (
-          <>
-            <Button small disabled={busy} onClick={() => void downloadTo()}>
-              {trans.__('Download to…')}
-            </Button>
-            <Button small minimal disabled={busy} onClick={() => void remove()}>
-              {trans.__('Delete')}
-            </Button>
-          </>
+        {progress && (
+          <span className="jp-vre-ReanaWorkflow-steps"> {progress}</span>
         )}
-      </div>
-      <h4>{trans.__('Steps')}</h4>
-      {steps.length === 0 ? (
-        <p>{trans.__('No step has run yet.')}</p>
-      ) : (
-        <ul className="jp-vre-ReanaSteps">
-          {steps.map(step => (
-            <li key={step.job_id} data-step={step.step}>
-              <details open={step.status === 'running'}>
-                <summary>
-                  {step.step}{' '}
-                  {step.status && (
-                    <StatusBadge status={step.status} trans={trans} />
-                  )}
-                </summary>
-                {step.command && (
-                  <code className="jp-vre-ReanaSteps-command">
-                    {step.command}
-                  </code>
-                )}
-                <pre className="jp-vre-ReanaSteps-logs">
-                  {step.logs || trans.__('(no output yet)')}
-                </pre>
-              </details>
-            </li>
-          ))}
-        </ul>
-      )}
-      <h4>{trans.__('Workspace files')}</h4>
-      {files.length === 0 ? (
-        <p>{trans.__('No files.')}</p>
-      ) : (
-        <ul className="jp-vre-ReanaFiles">
-          {files.map(file => (
-            <li key={file.name}>
-              <span>{file.name}</span>{' '}
-              <span className="jp-vre-ReanaFiles-size">
-                {formatBytes(file.size_bytes)}
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+      </td>
+      <td className="jp-vre-ReanaWorkflow-started">
+        {formatStart(workflow.started_at ?? workflow.created)}
+      </td>
+      <td className="jp-vre-ReanaWorkflow-duration">
+        {formatDuration(duration)}
+      </td>
+    </tr>
   );
 }

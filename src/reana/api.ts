@@ -58,6 +58,8 @@ export type IWorkflowLogs = Schema<'WorkflowLogs'>;
 
 export type IWorkspaceFile = Schema<'WorkspaceFile'>;
 
+export type IWorkflowSpecification = Schema<'WorkflowSpecification'>;
+
 export type ISecret = Schema<'Secret'>;
 
 /** Where the server takes a secret's value from; the browser only names it. */
@@ -123,6 +125,19 @@ export class ReanaClient {
   files(id: string, page = 1, size = 100): Promise<IPage<IWorkspaceFile>> {
     return this._call(
       `workflows/${encodeURIComponent(id)}/files${query({ page, size })}`
+    );
+  }
+
+  /** Its inputs, outputs and the parameters it ran with. */
+  specification(id: string): Promise<IWorkflowSpecification> {
+    return this._call(`workflows/${encodeURIComponent(id)}/specification`);
+  }
+
+  /** A new run with the same inputs and these parameters changed: a task whose result names it. */
+  rerun(id: string, parameters: Record<string, string>): Promise<ITaskInfo> {
+    return this._call(
+      `workflows/${encodeURIComponent(id)}/rerun`,
+      post({ parameters })
     );
   }
 

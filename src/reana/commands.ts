@@ -4,11 +4,12 @@ import {
 } from '@jupyterlab/application';
 import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
-import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { FileDialog, IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { IVREConnection } from '../common/connection';
 import { asAPIError } from '../common/request';
+import { RUN_WORKFLOW_COMMAND } from './ReanaView';
 import { askToRun, workflowName } from './RunDialog';
 import { IReanaWorkflows } from './tokens';
 
@@ -40,15 +41,27 @@ export const reanaCommandsPlugin: JupyterFrontEndPlugin<void> = {
     app.commands.addCommand(RUN_COMMAND, {
       label: trans.__('Run on REANA…'),
       caption: trans.__('Validate this reana.yaml and run it on REANA'),
-      isVisible: () => {
+      isVisible: args => {
+        if (typeof args.path === 'string') {
+          return true;
+        }
         const item = selected();
         return (
           !!item &&
           (item.type === 'directory' || SPEC_NAMES.includes(item.name))
         );
       },
-      execute: async () => {
-        const item = selected();
+      execute: async args => {
+        // From the panel: args.path, a folder or a reana.yaml; from the file browser: the selection.
+        const item =
+          typeof args.path === 'string'
+            ? {
+                path: args.path,
+                type: SPEC_NAMES.includes(PathExt.basename(args.path))
+                  ? 'file'
+                  : 'directory'
+              }
+            : selected();
         if (!item) {
           return;
         }
@@ -73,6 +86,14 @@ export const reanaCommandsPlugin: JupyterFrontEndPlugin<void> = {
           const ended = await connection.tasks.watch(task.id);
           const id = ended.result?.workflow_id;
           if (ended.state === 'succeeded' && typeof id === 'string') {
+            // Submitted, not done: the model says when the run itself ends.
+            Notification.info(
+              trans.__(
+                'REANA workflow %1 submitted: its inputs are uploaded and it is queued. You will be told when it finishes.',
+                String(ended.result?.workflow_name ?? choice.name)
+              ),
+              { autoClose: 5000 }
+            );
             model.selected = id;
             await model.follow(id);
           }
@@ -81,6 +102,29 @@ export const reanaCommandsPlugin: JupyterFrontEndPlugin<void> = {
             trans.__('Run on REANA: %1', asAPIError(reason).message),
             { autoClose: false }
           );
+        }
+      }
+    });
+
+    app.commands.addCommand(RUN_WORKFLOW_COMMAND, {
+      label: trans.__('Run workflow…'),
+      caption: trans.__(
+        'Choose a folder with a reana.yaml and run it on REANA'
+      ),
+      execute: async () => {
+        const picked = await FileDialog.getOpenFiles({
+          manager: browser.model.manager,
+          title: trans.__(
+            'Run a workflow on REANA: choose its folder or reana.yaml'
+          ),
+          filter: item =>
+            item.type === 'directory' || SPEC_NAMES.includes(item.name)
+              ? {}
+              : null
+        });
+        const chosen = picked.button.accept ? picked.value?.[0] : undefined;
+        if (chosen) {
+          await app.commands.execute(RUN_COMMAND, { path: chosen.path });
         }
       }
     });

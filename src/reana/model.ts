@@ -146,3 +146,115 @@ export namespace WorkflowsModel {
     idleSeconds: number;
   }
 }
+
+/** A REANA time ("2030-01-01T10:00:00", UTC without a zone) as milliseconds; null when absent. */
+export function reanaTime(text: string | null | undefined): number | null {
+  if (!text) {
+    return null;
+  }
+  const zoned = /(Z|[+-]\d\d:?\d\d)$/.test(text) ? text : `${text}Z`;
+  const value = Date.parse(zoned.replace(' ', 'T'));
+  return Number.isNaN(value) ? null : value;
+}
+
+/** Seconds from start to end, or to `now` while it runs; null when it has not started. */
+export function durationSeconds(
+  start: string | null | undefined,
+  end: string | null | undefined,
+  now: number = Date.now()
+): number | null {
+  const from = reanaTime(start);
+  if (from === null) {
+    return null;
+  }
+  const to = reanaTime(end) ?? now;
+  return Math.max(0, Math.round((to - from) / 1000));
+}
+
+/** "42 s", "3 min 05 s", "2 h 07 min": short enough for a list column. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null) {
+    return '';
+  }
+  if (seconds < 60) {
+    return `${seconds} s`;
+  }
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) {
+    return `${minutes} min ${String(seconds % 60).padStart(2, '0')} s`;
+  }
+  return `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+
+/** A start time in the user's locale: the time only when it is today. */
+export function formatStart(
+  text: string | null | undefined,
+  now: number = Date.now()
+): string {
+  const value = reanaTime(text);
+  if (value === null) {
+    return '';
+  }
+  const date = new Date(value);
+  const today = new Date(now).toDateString() === date.toDateString();
+  return today
+    ? date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })
+    : date.toLocaleString(undefined, {
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit'
+      });
+}
+
+/** One folder of a workspace tree: its files, and its subfolders by name. */
+export interface IFileTree {
+  files: { name: string; path: string; size: number }[];
+  folders: Map<string, IFileTree>;
+}
+
+/** Workspace paths ("results/plot.png") as a tree of folders. */
+export function fileTree(
+  files: { name: string; size_bytes: number }[]
+): IFileTree {
+  const root: IFileTree = { files: [], folders: new Map() };
+  for (const file of files) {
+    const parts = file.name.split('/').filter(part => part);
+    let folder = root;
+    for (const part of parts.slice(0, -1)) {
+      let next = folder.folders.get(part);
+      if (!next) {
+        next = { files: [], folders: new Map() };
+        folder.folders.set(part, next);
+      }
+      folder = next;
+    }
+    folder.files.push({
+      name: parts[parts.length - 1] ?? file.name,
+      path: file.name,
+      size: file.size_bytes
+    });
+  }
+  return root;
+}
+
+/** Which part of the run a workspace file is: an input, an output, or something else it made. */
+export function fileRole(
+  path: string,
+  spec: {
+    input_files: string[];
+    input_directories: string[];
+    output_files: string[];
+    output_directories: string[];
+  }
+): 'input' | 'output' | 'other' {
+  const under = (folders: string[]) =>
+    folders.some(folder => path.startsWith(`${folder.replace(/\/+$/, '')}/`));
+  if (spec.input_files.includes(path) || under(spec.input_directories)) {
+    return 'input';
+  }
+  if (spec.output_files.includes(path) || under(spec.output_directories)) {
+    return 'output';
+  }
+  return 'other';
+}

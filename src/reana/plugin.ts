@@ -46,6 +46,11 @@ export const reanaPlugin = sidebarPanelPlugin({
   title: trans => trans.__('REANA'),
   caption: trans => trans.__('Run reproducible workflows on REANA'),
   model: IReanaWorkflows,
-  content: ({ connection, trans }, model) =>
-    React.createElement(ReanaView, { model, connection, trans })
+  content: ({ app, connection, trans }, model) =>
+    React.createElement(ReanaView, {
+      model,
+      connection,
+      trans,
+      commands: app.commands
+    })
 });

@@ -3,6 +3,7 @@ import React, { useEffect, useState } from 'react';
 
 import { IVREConnection } from '../common/connection';
 import { IDeposition, ZenodoClient } from './api';
+import { IRecordFileRef } from './insert';
 import { ZenodoView } from './ZenodoView';
 
 export interface IZenodoPanelContentProps {
@@ -10,6 +11,9 @@ export interface IZenodoPanelContentProps {
   connection: IVREConnection;
   trans: TranslationBundle;
   onContinue: (draft: IDeposition) => void;
+  onPublish?: () => void;
+  onEdit?: (published: IDeposition) => void;
+  onInsert?: (file: IRecordFileRef) => void;
 }
 
 /** The admin's default community (`c.ZenodoExtension.default_community`), from the status. */
@@ -29,7 +33,8 @@ export async function defaultCommunity(
 export function ZenodoPanelContent(
   props: IZenodoPanelContentProps
 ): JSX.Element {
-  const { client, connection, trans, onContinue } = props;
+  const { client, connection, trans, onContinue, onPublish, onEdit, onInsert } =
+    props;
   const [community, setCommunity] = useState<string | null | undefined>(
     undefined
   );
@@ -46,6 +51,9 @@ export function ZenodoPanelContent(
       trans={trans}
       defaultCommunity={community}
       onContinue={onContinue}
+      onPublish={onPublish}
+      onEdit={onEdit}
+      onInsert={onInsert}
       onFetched={() => void connection.tasks.refresh()}
     />
   );

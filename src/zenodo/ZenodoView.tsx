@@ -1,20 +1,38 @@
 import { Clipboard, InputDialog, Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import { Button } from '@jupyterlab/ui-components';
-import React, { useEffect, useId, useState } from 'react';
-
-import { AuthModel } from '../common/auth';
-import { asAPIError } from '../common/request';
 import {
+  addIcon,
+  Button,
+  deleteIcon,
+  downloadIcon,
+  editIcon,
+  HTMLSelect,
+  searchIcon
+} from '@jupyterlab/ui-components';
+import React, { useEffect, useId, useRef, useState } from 'react';
+
+import { ActionButton } from '../common/ActionButton';
+import { AuthModel } from '../common/auth';
+import { confirmDestructive } from '../common/confirm';
+import { asAPIError } from '../common/request';
+import { formatBytes } from '../common/TasksView';
+import {
+  groupByRecord,
   ICommunity,
   IDeposition,
   IDepositionPage,
+  IDepositionSummary,
+  IRecord,
+  IRecordFilters,
   IRecordPage,
   IRecordSummary,
   ZenodoClient
 } from './api';
+import { IRecordFileRef } from './insert';
+import { UPLOAD_TYPES } from './PublishView';
 
 const PAGE_SIZE = 10;
+const ACCESS_RIGHTS = ['open', 'embargoed', 'restricted', 'closed'];
 
 export interface IZenodoViewProps {
   client: ZenodoClient;
@@ -23,8 +41,14 @@ export interface IZenodoViewProps {
   defaultCommunity: string | null;
   /** Open the publishing view on a draft (e.g. a new version). */
   onContinue: (draft: IDeposition) => void;
-  /** Start a fetch of a record's files into a workspace folder (a task). */
+  /** "Publish…": choose a workspace file or folder; absent: the button is disabled. */
+  onPublish?: () => void;
+  /** Open the metadata editor of a published record. */
+  onEdit?: (published: IDeposition) => void;
+  /** A task fetching record files into a workspace folder was started. */
   onFetched?: (folder: string) => void;
+  /** Insert a cell that reads this record file into the current notebook; absent: no button. */
+  onInsert?: (file: IRecordFileRef) => void;
 }
 
 function copy(text: string, message: string): void {
@@ -32,9 +56,14 @@ function copy(text: string, message: string): void {
   Notification.success(message, { autoClose: 3000 });
 }
 
-/** The Zenodo panel's own part: the token check, the user's depositions, record search. */
+/** The folder "Fetch to workspace" proposes for a record. */
+export function recordFolder(id: number): string {
+  return `zenodo-${id}`;
+}
+
+/** The Zenodo panel's own part: "Publish…" and the user's depositions first, then record search. */
 export function ZenodoView(props: IZenodoViewProps): JSX.Element {
-  const { auth, trans } = props;
+  const { auth, trans, onPublish } = props;
   const [connected, setConnected] = useState(() =>
     auth.connections('zenodo').some(c => c.connected)
   );
@@ -49,6 +78,20 @@ export function ZenodoView(props: IZenodoViewProps): JSX.Element {
 
   return (
     <div className="jp-vre-ZenodoView">
+      <div className="jp-vre-ZenodoView-toolbar">
+        <ActionButton
+          label={trans.__('Publish…')}
+          icon={addIcon}
+          kind="primary"
+          data-vre-main-field=""
+          title={trans.__(
+            'Choose a workspace file or folder to publish with a DOI'
+          )}
+          disabled={!connected || !onPublish}
+          disabledReason={trans.__('Connect to Zenodo first')}
+          onClick={() => onPublish?.()}
+        />
+      </div>
       {connected ? (
         <>
           <TokenCheck {...props} />
@@ -57,7 +100,7 @@ export function ZenodoView(props: IZenodoViewProps): JSX.Element {
       ) : (
         <p className="jp-vre-ZenodoView-hint">
           {trans.__(
-            'Enter a Zenodo personal access token above (scopes deposit:write and deposit:actions) to publish.'
+            'Enter a Zenodo personal access token (scopes deposit:write and deposit:actions) to publish.'
           )}
         </p>
       )}
@@ -66,8 +109,8 @@ export function ZenodoView(props: IZenodoViewProps): JSX.Element {
   );
 }
 
-/** Checks the saved token against Zenodo each time it is (re)connected. */
-function TokenCheck(props: IZenodoViewProps): JSX.Element {
+/** Checks the saved token against Zenodo; says something only when it fails. */
+function TokenCheck(props: IZenodoViewProps): JSX.Element | null {
   const { client, trans } = props;
   const [state, setState] = useState<{ ok: boolean; message: string } | null>(
     null
@@ -84,31 +127,23 @@ function TokenCheck(props: IZenodoViewProps): JSX.Element {
   useEffect(() => {
     void check();
   }, []);
+  if (!state || state.ok) {
+    return null;
+  }
   return (
-    <section
-      className="jp-vre-ZenodoToken"
-      aria-label={trans.__('Token check')}
-    >
-      {state === null ? (
-        <p>{trans.__('Checking your Zenodo token…')}</p>
-      ) : state.ok ? (
-        <p className="jp-vre-ZenodoToken-ok">{state.message}</p>
-      ) : (
-        <div>
-          <p className="jp-vre-Zenodo-error" role="alert">
-            {state.message}
-          </p>
-          <Button small minimal onClick={() => void check()}>
-            {trans.__('Check again')}
-          </Button>
-        </div>
-      )}
-    </section>
+    <div className="jp-vre-ZenodoToken">
+      <p className="jp-vre-Zenodo-error" role="alert">
+        {state.message}
+      </p>
+      <Button small minimal onClick={() => void check()}>
+        {trans.__('Check again')}
+      </Button>
+    </div>
   );
 }
 
 function Depositions(props: IZenodoViewProps): JSX.Element {
-  const { client, trans, onContinue } = props;
+  const { client, trans } = props;
   const [page, setPage] = useState(1);
   const [listing, setListing] = useState<IDepositionPage | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -125,13 +160,14 @@ function Depositions(props: IZenodoViewProps): JSX.Element {
   };
   useEffect(() => {
     void load(1);
-    const changed = () => void load(1);
+    const changed = () => void load(page);
     client.depositionsChanged.connect(changed);
     return () => {
       client.depositionsChanged.disconnect(changed);
     };
   }, [client]);
 
+  const heading = useRef<HTMLHeadingElement>(null);
   const act = async (work: () => Promise<void>) => {
     setBusy(true);
     setError(null);
@@ -141,118 +177,54 @@ function Depositions(props: IZenodoViewProps): JSX.Element {
       setError(asAPIError(reason).message);
     } finally {
       setBusy(false);
+      // A discarded row takes its button with it: keep focus in the list.
+      window.requestAnimationFrame(() => {
+        const active = document.activeElement;
+        if (!active || active === document.body || !active.isConnected) {
+          heading.current?.focus();
+        }
+      });
     }
   };
 
+  const groups = listing ? groupByRecord(listing.items) : [];
   return (
     <section
       className="jp-vre-ZenodoDepositions"
       aria-label={trans.__('Your depositions')}
     >
-      <h3>{trans.__('Your depositions')}</h3>
+      <h3 ref={heading} tabIndex={-1}>
+        {trans.__('Your depositions')}
+      </h3>
       {error && (
         <p className="jp-vre-Zenodo-error" role="alert">
           {error}
         </p>
       )}
       {listing && listing.items.length === 0 && (
-        <p>
-          {trans.__(
-            'None yet. Right-click a file or folder and choose "Publish to Zenodo…".'
-          )}
-        </p>
+        <p>{trans.__('None yet: "Publish…" starts one.')}</p>
       )}
-      <ul className="jp-vre-ZenodoList">
-        {listing?.items.map(item => (
+      <ul className="jp-vre-ZenodoGroups">
+        {groups.map(group => (
           <li
-            key={item.id}
-            className="jp-vre-ZenodoItem"
-            data-deposition={item.id}
+            key={group.concept}
+            className="jp-vre-ZenodoGroup"
+            data-concept={group.concept}
           >
-            <div className="jp-vre-ZenodoItem-head">
-              <span className="jp-vre-ZenodoItem-title">
-                {item.title || trans.__('(untitled)')}
-              </span>
-              <span
-                className={`jp-vre-ZenodoState ${item.published ? 'jp-mod-published' : 'jp-mod-draft'}`}
-              >
-                {item.published ? trans.__('Published') : trans.__('Draft')}
-              </span>
+            <div className="jp-vre-ZenodoGroup-title" title={group.title}>
+              {group.title || trans.__('(untitled)')}
             </div>
-            {item.doi && (
-              <a
-                className="jp-vre-Zenodo-doi"
-                href={item.doi_url ?? undefined}
-                target="_blank"
-                rel="noreferrer"
-                title={trans.__('Open the DOI')}
-              >
-                {item.doi}
-              </a>
-            )}
-            <div className="jp-vre-ZenodoItem-actions">
-              {item.published ? (
-                <>
-                  <Button
-                    small
-                    minimal
-                    disabled={busy}
-                    onClick={() =>
-                      void act(async () =>
-                        onContinue(await client.newVersion(item.id))
-                      )
-                    }
-                  >
-                    {trans.__('New version')}
-                  </Button>
-                  <Button
-                    small
-                    minimal
-                    onClick={() =>
-                      copy(item.doi ?? '', trans.__('DOI copied.'))
-                    }
-                  >
-                    {trans.__('Copy DOI')}
-                  </Button>
-                  <Button
-                    small
-                    minimal
-                    disabled={busy}
-                    onClick={() =>
-                      void act(async () => {
-                        const full = await client.deposition(item.id);
-                        copy(full.citation ?? '', trans.__('Citation copied.'));
-                      })
-                    }
-                  >
-                    {trans.__('Copy citation')}
-                  </Button>
-                </>
-              ) : (
-                <>
-                  <Button
-                    small
-                    minimal
-                    disabled={busy}
-                    onClick={() =>
-                      void act(async () =>
-                        onContinue(await client.deposition(item.id))
-                      )
-                    }
-                  >
-                    {trans.__('Continue…')}
-                  </Button>
-                  <Button
-                    small
-                    minimal
-                    disabled={busy}
-                    onClick={() => void act(() => client.discard(item.id))}
-                  >
-                    {trans.__('Discard')}
-                  </Button>
-                </>
-              )}
-            </div>
+            <ul className="jp-vre-ZenodoVersions">
+              {group.versions.map(item => (
+                <DepositionRow
+                  key={item.id}
+                  item={item}
+                  busy={busy}
+                  act={act}
+                  {...props}
+                />
+              ))}
+            </ul>
           </li>
         ))}
       </ul>
@@ -263,6 +235,127 @@ function Depositions(props: IZenodoViewProps): JSX.Element {
         trans={trans}
       />
     </section>
+  );
+}
+
+function DepositionRow(
+  props: IZenodoViewProps & {
+    item: IDepositionSummary;
+    busy: boolean;
+    act: (work: () => Promise<void>) => Promise<void>;
+  }
+): JSX.Element {
+  const { item, busy, act, client, trans, onContinue, onEdit } = props;
+  const discard = async () => {
+    const sure = await confirmDestructive({
+      title: trans.__('Discard draft #%1?', item.id),
+      body: trans.__(
+        'The draft "%1" and the files uploaded to it are deleted from Zenodo. Your workspace files stay.',
+        item.title || trans.__('(untitled)')
+      ),
+      accept: trans.__('Discard'),
+      trans
+    });
+    if (sure) {
+      await act(() => client.discard(item.id));
+    }
+  };
+  return (
+    <li className="jp-vre-ZenodoItem" data-deposition={item.id}>
+      <div className="jp-vre-ZenodoItem-head">
+        <span
+          className={`jp-vre-ZenodoState ${item.published ? 'jp-mod-published' : 'jp-mod-draft'}`}
+        >
+          {item.published ? trans.__('Published') : trans.__('Draft')}
+        </span>
+        {item.doi ? (
+          <a
+            className="jp-vre-Zenodo-doi"
+            href={item.doi_url ?? undefined}
+            target="_blank"
+            rel="noreferrer"
+            title={trans.__('Open the DOI')}
+          >
+            {item.doi}
+          </a>
+        ) : (
+          <span className="jp-vre-ZenodoItem-meta">#{item.id}</span>
+        )}
+      </div>
+      <div className="jp-vre-ZenodoItem-actions">
+        {item.published ? (
+          <>
+            <Button
+              small
+              minimal
+              disabled={busy}
+              onClick={() =>
+                void act(async () =>
+                  onContinue(await client.newVersion(item.id))
+                )
+              }
+            >
+              {trans.__('New version')}
+            </Button>
+            {onEdit && (
+              <Button
+                small
+                minimal
+                disabled={busy}
+                onClick={() =>
+                  void act(async () => onEdit(await client.deposition(item.id)))
+                }
+              >
+                <editIcon.react tag="span" className="jp-vre-ButtonIcon" />
+                {trans.__('Edit metadata…')}
+              </Button>
+            )}
+            <Button
+              small
+              minimal
+              onClick={() => copy(item.doi ?? '', trans.__('DOI copied.'))}
+            >
+              {trans.__('Copy DOI')}
+            </Button>
+            <Button
+              small
+              minimal
+              disabled={busy}
+              onClick={() =>
+                void act(async () => {
+                  const full = await client.deposition(item.id);
+                  copy(full.citation ?? '', trans.__('Citation copied.'));
+                })
+              }
+            >
+              {trans.__('Copy citation')}
+            </Button>
+          </>
+        ) : (
+          <>
+            <Button
+              small
+              disabled={busy}
+              onClick={() =>
+                void act(async () =>
+                  onContinue(await client.deposition(item.id))
+                )
+              }
+            >
+              {trans.__('Continue…')}
+            </Button>
+            <span className="jp-vre-Spacer" />
+            <ActionButton
+              label={trans.__('Discard…')}
+              icon={deleteIcon}
+              kind="destructive"
+              disabled={busy}
+              onClick={() => void discard()}
+            />
+          </>
+        )}
+      </div>
+    </li>
   );
 }
 
@@ -306,7 +399,11 @@ function Search(props: IZenodoViewProps): JSX.Element {
   const id = useId();
   const [kind, setKind] = useState<SearchKind>('records');
   const [text, setText] = useState('');
-  const [community, setCommunity] = useState(defaultCommunity ?? '');
+  const [filters, setFilters] = useState<IRecordFilters>({
+    community: defaultCommunity ?? '',
+    resource_type: '',
+    access_right: ''
+  });
   const [page, setPage] = useState(1);
   const [records, setRecords] = useState<IRecordPage | null>(null);
   const [communities, setCommunities] = useState<ICommunity[] | null>(null);
@@ -316,7 +413,7 @@ function Search(props: IZenodoViewProps): JSX.Element {
     setError(null);
     try {
       if (kind === 'records') {
-        setRecords(await client.records(text, community, which, PAGE_SIZE));
+        setRecords(await client.records(text, filters, which, PAGE_SIZE));
         setCommunities(null);
       } else {
         setCommunities((await client.communities(text, 1, 20)).items);
@@ -327,6 +424,8 @@ function Search(props: IZenodoViewProps): JSX.Element {
       setError(asAPIError(reason).message);
     }
   };
+  const filter = (change: IRecordFilters) =>
+    setFilters(current => ({ ...current, ...change }));
 
   return (
     <section
@@ -336,41 +435,78 @@ function Search(props: IZenodoViewProps): JSX.Element {
       <h3>{trans.__('Search Zenodo')}</h3>
       <form
         className="jp-vre-ZenodoSearch-form"
+        role="search"
         onSubmit={event => {
           event.preventDefault();
           void search(1);
         }}
       >
-        <select
-          aria-label={trans.__('What to search')}
-          value={kind}
-          onChange={event => setKind(event.target.value as SearchKind)}
-        >
-          <option value="records">{trans.__('Records')}</option>
-          <option value="communities">{trans.__('Communities')}</option>
-        </select>
-        <input
-          aria-label={trans.__('Search text')}
-          placeholder={trans.__('Words, or conceptrecid:123')}
-          value={text}
-          onChange={event => setText(event.target.value)}
-        />
+        <div className="jp-vre-ZenodoSearch-line">
+          <HTMLSelect
+            aria-label={trans.__('What to search')}
+            value={kind}
+            onChange={event => setKind(event.target.value as SearchKind)}
+          >
+            <option value="records">{trans.__('Records')}</option>
+            <option value="communities">{trans.__('Communities')}</option>
+          </HTMLSelect>
+          <input
+            className="jp-mod-styled jp-vre-ZenodoSearch-text"
+            type="search"
+            aria-label={trans.__('Search text')}
+            placeholder={trans.__('Words, or conceptrecid:123')}
+            value={text}
+            onChange={event => setText(event.target.value)}
+          />
+          <Button
+            type="submit"
+            small
+            aria-label={trans.__('Search')}
+            title={trans.__('Search')}
+          >
+            <searchIcon.react tag="span" />
+          </Button>
+        </div>
         {kind === 'records' && (
-          <>
-            <label htmlFor={`${id}-community`}>
-              {trans.__('In community')}
-            </label>
+          <div className="jp-vre-ZenodoSearch-filters">
+            <label htmlFor={`${id}-type`}>{trans.__('Type')}</label>
+            <HTMLSelect
+              id={`${id}-type`}
+              value={filters.resource_type}
+              onChange={event => filter({ resource_type: event.target.value })}
+            >
+              <option value="">{trans.__('any')}</option>
+              {UPLOAD_TYPES.map(type => (
+                <option key={type} value={type}>
+                  {type}
+                </option>
+              ))}
+            </HTMLSelect>
+            <label htmlFor={`${id}-access`}>{trans.__('Access')}</label>
+            <HTMLSelect
+              id={`${id}-access`}
+              value={filters.access_right}
+              onChange={event => filter({ access_right: event.target.value })}
+            >
+              <option value="">{trans.__('any')}</option>
+              {ACCESS_RIGHTS.map(right => (
+                <option key={right} value={right}>
+                  {right}
+                </option>
+              ))}
+            </HTMLSelect>
+            <label htmlFor={`${id}-community`}>{trans.__('Community')}</label>
             <input
               id={`${id}-community`}
+              className="jp-mod-styled"
               placeholder={trans.__('any')}
-              value={community}
-              onChange={event => setCommunity(event.target.value.trim())}
+              value={filters.community}
+              onChange={event =>
+                filter({ community: event.target.value.trim() })
+              }
             />
-          </>
+          </div>
         )}
-        <Button type="submit" small>
-          {trans.__('Search')}
-        </Button>
       </form>
       {error && (
         <p className="jp-vre-Zenodo-error" role="alert">
@@ -379,7 +515,9 @@ function Search(props: IZenodoViewProps): JSX.Element {
       )}
       {records && (
         <>
-          <p>{trans._n('%1 record', '%1 records', records.total)}</p>
+          <p role="status">
+            {trans._n('%1 record', '%1 records', records.total)}
+          </p>
           <ul className="jp-vre-ZenodoList">
             {records.items.map(record => (
               <RecordItem key={record.id} record={record} {...props} />
@@ -412,7 +550,7 @@ function Search(props: IZenodoViewProps): JSX.Element {
                 minimal
                 onClick={() => {
                   setKind('records');
-                  setCommunity(c.slug);
+                  filter({ community: c.slug });
                 }}
               >
                 {trans.__('Search its records')}
@@ -428,20 +566,38 @@ function Search(props: IZenodoViewProps): JSX.Element {
 function RecordItem(
   props: IZenodoViewProps & { record: IRecordSummary }
 ): JSX.Element {
-  const { record, client, trans, onFetched } = props;
+  const { record, client, trans, onFetched, onInsert } = props;
   const [error, setError] = useState<string | null>(null);
-  const fetchFiles = async () => {
+  const [full, setFull] = useState<IRecord | null>(null);
+  const [open, setOpen] = useState(false);
+
+  const toggle = async () => {
+    if (!open && !full) {
+      try {
+        setFull(await client.record(record.id));
+      } catch (reason) {
+        setError(asAPIError(reason).message);
+        return;
+      }
+    }
+    setOpen(!open);
+  };
+
+  const fetchFiles = async (files: string[]) => {
     const answer = await InputDialog.getText({
-      title: trans.__('Fetch the files of record %1', record.id),
+      title:
+        files.length === 1
+          ? trans.__('Fetch %1 to the workspace', files[0])
+          : trans.__('Fetch the files of record %1', record.id),
       label: trans.__('Into this workspace folder'),
-      text: `zenodo-${record.id}`
+      text: recordFolder(record.id)
     });
     if (!answer.button.accept || !answer.value) {
       return;
     }
     setError(null);
     try {
-      await client.fetch(record.id, answer.value);
+      await client.fetch(record.id, answer.value, files);
       onFetched?.(answer.value);
     } catch (reason) {
       setError(asAPIError(reason).message);
@@ -449,8 +605,8 @@ function RecordItem(
   };
   const cite = async () => {
     try {
-      const full = await client.record(record.id);
-      copy(full.citation, trans.__('Citation copied.'));
+      const loaded = full ?? (await client.record(record.id));
+      copy(loaded.citation, trans.__('Citation copied.'));
     } catch (reason) {
       setError(asAPIError(reason).message);
     }
@@ -458,13 +614,25 @@ function RecordItem(
   return (
     <li className="jp-vre-ZenodoItem" data-record={record.id}>
       <div className="jp-vre-ZenodoItem-head">
-        <span className="jp-vre-ZenodoItem-title">{record.title}</span>
+        <button
+          className="jp-vre-ZenodoItem-title jp-vre-LinkButton"
+          aria-expanded={open}
+          onClick={() => void toggle()}
+          title={trans.__('Show the files of %1', record.title)}
+        >
+          {record.title}
+        </button>
         {record.version && (
           <span className="jp-vre-ZenodoState">{record.version}</span>
         )}
       </div>
       <p className="jp-vre-ZenodoItem-meta">
-        {[record.creators.join('; '), record.publication_date]
+        {[
+          record.resource_type,
+          record.access_right,
+          record.creators.join('; '),
+          record.publication_date
+        ]
           .filter(x => x)
           .join(' · ')}
       </p>
@@ -479,8 +647,9 @@ function RecordItem(
         </a>
       )}
       <div className="jp-vre-ZenodoItem-actions">
-        <Button small minimal onClick={() => void fetchFiles()}>
-          {trans.__('Fetch files…')}
+        <Button small minimal onClick={() => void fetchFiles([])}>
+          <downloadIcon.react tag="span" className="jp-vre-ButtonIcon" />
+          {trans.__('Fetch all…')}
         </Button>
         {record.doi && (
           <Button
@@ -495,6 +664,49 @@ function RecordItem(
           {trans.__('Copy citation')}
         </Button>
       </div>
+      {open && full && (
+        <ul
+          className="jp-vre-ZenodoFiles"
+          aria-label={trans.__('Files of %1', record.title)}
+        >
+          {full.files.map(file => (
+            <li key={file.name} data-file={file.name}>
+              <span className="jp-vre-ZenodoFiles-name" title={file.name}>
+                {file.name}
+              </span>
+              {file.size !== null && (
+                <span className="jp-vre-ZenodoItem-meta">
+                  {formatBytes(file.size)}
+                </span>
+              )}
+              <Button
+                small
+                minimal
+                onClick={() => void fetchFiles([file.name])}
+              >
+                {trans.__('Fetch to workspace…')}
+              </Button>
+              {onInsert && file.url && (
+                <Button
+                  small
+                  minimal
+                  onClick={() =>
+                    onInsert({
+                      recordId: record.id,
+                      doi: record.doi,
+                      name: file.name,
+                      url: file.url ?? '',
+                      folder: recordFolder(record.id)
+                    })
+                  }
+                >
+                  {trans.__('Insert into notebook')}
+                </Button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
       {error && (
         <p className="jp-vre-Zenodo-error" role="alert">
           {error}

@@ -34,6 +34,39 @@ export type ICommunityPage = Schema<'CommunityPage'>;
 
 export type ICommunityRequest = Schema<'CommunityRequest'>;
 
+/** What record search narrows to; empty strings: any. */
+export interface IRecordFilters {
+  community?: string;
+  resource_type?: string;
+  access_right?: string;
+}
+
+/** Depositions of one record (one concept): its versions, newest first. */
+export interface IDepositionGroup {
+  concept: string;
+  title: string;
+  versions: IDepositionSummary[];
+}
+
+/** Group depositions by the record (concept) they are versions of, in list order. */
+export function groupByRecord(items: IDepositionSummary[]): IDepositionGroup[] {
+  const groups = new Map<string, IDepositionGroup>();
+  for (const item of items) {
+    const concept = item.conceptrecid ?? `draft-${item.id}`;
+    let group = groups.get(concept);
+    if (!group) {
+      group = { concept, title: item.title, versions: [] };
+      groups.set(concept, group);
+    }
+    group.versions.push(item);
+  }
+  for (const group of groups.values()) {
+    group.versions.sort((a, b) => b.id - a.id);
+    group.title = group.versions[0].title || group.title;
+  }
+  return [...groups.values()];
+}
+
 function query(params: Record<string, string | number | undefined>): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
@@ -128,19 +161,37 @@ export class ZenodoClient {
 
   records(
     q: string,
-    community: string,
+    filters: IRecordFilters,
     page = 1,
     size = 10
   ): Promise<IRecordPage> {
-    return this._get(`records${query({ q, community, page, size })}`);
+    return this._get(`records${query({ q, ...filters, page, size })}`);
   }
 
   record(id: number): Promise<IRecord> {
     return this._get(`records/${id}`);
   }
 
-  fetch(id: number, folder: string): Promise<ITaskInfo> {
-    return this._post(`records/${id}/fetch`, { folder });
+  /** Some (`files`) or all of a record's files into a workspace folder: a task. */
+  fetch(
+    id: number,
+    folder: string,
+    files: string[] = [],
+    overwrite = false
+  ): Promise<ITaskInfo> {
+    return this._post(`records/${id}/fetch`, { folder, files, overwrite });
+  }
+
+  /** New metadata for a published record; it keeps its DOI. */
+  async editPublished(
+    id: number,
+    metadata: IMetadataForm
+  ): Promise<IDeposition> {
+    const done = await this._post<IDeposition>(`depositions/${id}/edit`, {
+      metadata
+    });
+    this._depositionsChanged.emit();
+    return done;
   }
 
   private _get<T>(path: string): Promise<T> {
@@ -157,24 +208,6 @@ export class ZenodoClient {
 
   private _depositionsChanged = new Signal<this, void>(this);
   private _published = new Signal<this, IPublished>(this);
-}
-
-/** `"Doe, Jane; ESCAPE"` per line ↔ creators. */
-export function creatorsToText(creators: ICreator[]): string {
-  return creators
-    .map(c => (c.affiliation ? `${c.name}; ${c.affiliation}` : c.name))
-    .join('\n');
-}
-
-export function creatorsFromText(text: string): ICreator[] {
-  return text
-    .split('\n')
-    .map(line => line.trim())
-    .filter(line => line.length > 0)
-    .map(line => {
-      const [name, affiliation] = line.split(';').map(part => part.trim());
-      return { name, affiliation: affiliation || null, orcid: null };
-    });
 }
 
 /** An empty form, with the admin's default community. */

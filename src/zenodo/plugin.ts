@@ -2,8 +2,12 @@ import {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
-import { MainAreaWidget, ReactWidget } from '@jupyterlab/apputils';
-import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import {
+  MainAreaWidget,
+  Notification,
+  ReactWidget
+} from '@jupyterlab/apputils';
+import { FileDialog, IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import {
   ITranslator,
   nullTranslator,
@@ -16,6 +20,13 @@ import { IVREConnection } from '../common/connection';
 import { sidebarPanelPlugin } from '../common/panel';
 import svgstr from '../../style/icons/zenodo.svg';
 import { emptyForm, IDeposition, ZenodoClient } from './api';
+import {
+  currentNotebook,
+  insertCell,
+  IRecordFileRef,
+  notebookLanguage,
+  recordFileCode
+} from './insert';
 import { PublishView } from './PublishView';
 import { IZenodo } from './tokens';
 import { defaultCommunity, ZenodoPanelContent } from './ZenodoPanelContent';
@@ -33,7 +44,13 @@ export async function openPublish(
   connection: IVREConnection,
   client: ZenodoClient,
   trans: TranslationBundle,
-  target: { path: string | null; isDir: boolean; draft: IDeposition | null }
+  target: {
+    path: string | null;
+    isDir: boolean;
+    draft: IDeposition | null;
+    /** A published record whose metadata is edited (no files are uploaded). */
+    published?: IDeposition;
+  }
 ): Promise<void> {
   const community = await defaultCommunity(connection);
   const content = ReactWidget.create(
@@ -44,14 +61,17 @@ export async function openPublish(
       path: target.path,
       isDir: target.isDir,
       draft: target.draft,
+      published: target.published ?? null,
       defaultCommunity: community
     })
   );
   const widget = new MainAreaWidget({ content });
   widget.id = `jp-vre-zenodo-publish-${++opened}`;
-  widget.title.label = target.path
-    ? trans.__('Zenodo: %1', target.path)
-    : trans.__('Zenodo: draft #%1', target.draft?.id ?? '');
+  widget.title.label = target.published
+    ? trans.__('Zenodo: edit #%1', target.published.id)
+    : target.path
+      ? trans.__('Zenodo: %1', target.path)
+      : trans.__('Zenodo: draft #%1', target.draft?.id ?? '');
   widget.title.icon = zenodoIcon;
   widget.title.closable = true;
   widget.addClass('jp-vre-ZenodoPublishWidget');
@@ -99,9 +119,40 @@ export const zenodoPlugin = sidebarPanelPlugin({
       client: zenodo.client,
       connection: ctx.connection,
       trans: ctx.trans,
-      onContinue: (draft: IDeposition) => void zenodo.review(draft)
+      onContinue: (draft: IDeposition) => void zenodo.review(draft),
+      onPublish: () => void ctx.app.commands.execute(CHOOSE_COMMAND),
+      onEdit: (published: IDeposition) =>
+        void openPublish(ctx.app, ctx.connection, zenodo.client, ctx.trans, {
+          path: null,
+          isDir: false,
+          draft: null,
+          published
+        }),
+      onInsert: async (file: IRecordFileRef) => {
+        const notebook = currentNotebook(ctx.app);
+        if (!notebook) {
+          Notification.warning(
+            ctx.trans.__('Open a notebook first: the cell goes into it.'),
+            { autoClose: 5000 }
+          );
+          return;
+        }
+        const language = await notebookLanguage(notebook);
+        insertCell(notebook, recordFileCode(language, file));
+        Notification.success(
+          ctx.trans.__(
+            'A cell that reads %1 is in %2.',
+            file.name,
+            notebook.title.label
+          ),
+          { autoClose: 3000 }
+        );
+      }
     })
 });
+
+/** "Publish…" in the panel: choose a workspace file or folder, then the publishing view. */
+export const CHOOSE_COMMAND = 'jupyterlab-vre:zenodo-publish-choose';
 
 export const PUBLISH_COMMAND = 'jupyterlab-vre:zenodo-publish';
 
@@ -135,6 +186,27 @@ export const zenodoCommandsPlugin: JupyterFrontEndPlugin<void> = {
           isDir: item.type === 'directory',
           draft: null
         });
+      }
+    });
+    app.commands.addCommand(CHOOSE_COMMAND, {
+      label: trans.__('Publish to Zenodo…'),
+      caption: trans.__(
+        'Choose a workspace file or folder to publish with a DOI'
+      ),
+      icon: zenodoIcon,
+      execute: async () => {
+        const picked = await FileDialog.getOpenFiles({
+          manager: browser.model.manager,
+          title: trans.__('Publish to Zenodo: choose a file or folder')
+        });
+        const chosen = picked.button.accept ? picked.value?.[0] : undefined;
+        if (chosen) {
+          await openPublish(app, connection, zenodo.client, trans, {
+            path: chosen.path,
+            isDir: chosen.type === 'directory',
+            draft: null
+          });
+        }
       }
     });
     for (const isDir of ['true', 'false']) {

@@ -1,6 +1,25 @@
-import { expect, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import * as fs from 'fs';
 import * as path from 'path';
+
+import { expectAccessible, exposeToAxe, useTheme } from './accessibility';
+
+// On a loaded machine JupyterLab can take longer than Galata's 15 s to show
+// its Launcher; wait for it up to a minute (a wait, not a retry).
+test.use({
+  waitForApplication: async ({}, use) => {
+    await use(async (page, helpers) => {
+      await page
+        .locator('#jupyterlab-splash')
+        .waitFor({ state: 'detached', timeout: 60_000 });
+      await helpers.waitForCondition(
+        () => helpers.activity.isTabActive('Launcher'),
+        60_000
+      );
+      await helpers.activity.activateTab('Launcher');
+    });
+  }
+});
 
 /**
  * Against the real server and the dev stack's REANA stand-in (`devstack/devstack
@@ -22,11 +41,22 @@ function reanaToken(): string {
   return stack.reana.token;
 }
 
-test('a workflow runs from the file browser, finishes, and its output opens', async ({
+/** Show the REANA panel (clicking its tab while it shows would hide it). */
+async function openReana(page: IJupyterLabPageFixture) {
+  const panel = page.locator('#jp-vre-reana-panel');
+  if (!(await panel.isVisible())) {
+    await page.locator('.jp-SideBar [data-id="jp-vre-reana-panel"]').click();
+  }
+  await expect(panel).toBeVisible();
+  return panel;
+}
+
+test('a workflow runs from the panel, its log is followed, it finishes, its outputs open and it runs again', async ({
   page,
   tmpPath
 }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
+  await exposeToAxe(page);
   for (const file of ['reana.yaml', 'code/helloworld.py', 'data/names.txt']) {
     await page.contents.uploadFile(
       path.join(SAMPLE, file),
@@ -35,66 +65,180 @@ test('a workflow runs from the file browser, finishes, and its output opens', as
   }
 
   // The user enters their REANA token once; the panel then knows who they are there.
-  await page.locator('.jp-SideBar [data-id="jp-vre-reana-panel"]').click();
-  const panel = page.locator('#jp-vre-reana-panel');
-  const row = panel.locator('[data-instance="default"]');
-  if (await row.getByLabel('Access token').isVisible()) {
-    await row.getByLabel('Access token').fill(reanaToken());
-    await row.getByRole('button', { name: 'Connect' }).click();
+  const panel = await openReana(page);
+  const line = panel.locator('.jp-vre-ConnectionLine');
+  if (await panel.getByLabel('Access token').isVisible()) {
+    await panel.getByLabel('Access token').fill(reanaToken());
+    await panel.getByRole('button', { name: 'Connect' }).click();
   }
+  await expect(line.locator('.jp-vre-ConnectionLine-state')).toHaveText(
+    'connected'
+  );
   await expect(panel.getByText(/REANA 0\.9\.\d+ at .* as /)).toBeVisible();
 
-  // Right-click the folder in the file browser: Run on REANA…
-  await page.locator('.jp-SideBar [data-id="filebrowser"]').click();
-  await page.filebrowser.openDirectory(tmpPath);
-  await page
-    .locator('.jp-DirListing-item[data-isdir="true"]', { hasText: 'hello' })
-    .click({ button: 'right' });
-  await page.getByRole('menuitem', { name: 'Run on REANA…' }).click();
+  // "Run workflow…" is the first thing in the panel: choose the folder, then the run dialog.
+  const run = panel.getByRole('button', { name: 'Run workflow…' });
+  await expect(run).toBeEnabled();
+  await run.click();
+  const picker = page.locator('.jp-Dialog');
+  await picker.locator('.jp-DirListing-item', { hasText: tmpPath }).dblclick();
+  await picker.locator('.jp-DirListing-item', { hasText: 'hello' }).click();
+  await picker.getByRole('button', { name: 'Select' }).click();
 
   const dialog = page.locator('.jp-Dialog');
   await expect(dialog.getByText('is a valid serial workflow')).toBeVisible();
   const name = `ui-${Date.now().toString(36)}`;
   await dialog.getByLabel('Workflow name').fill(name);
   await dialog.getByLabel('greeting').fill('Bonjour');
+  // A second per name: long enough to see the log grow while the step runs.
+  await dialog.getByLabel('sleeptime').fill('2');
   await page.screenshot({ path: path.join(IMAGES, 'reana-run-dialog.png') });
   await dialog.getByRole('button', { name: 'Run' }).click();
 
-  // The panel follows the run until REANA says it finished.
-  const workflow = panel.locator(`[data-workflow="${name}.1"]`);
-  await expect(workflow.locator('.jp-vre-ReanaBadge')).toHaveText('finished', {
-    timeout: 90_000
-  });
-  await workflow.getByRole('button').click();
-  const details = panel.locator('.jp-vre-ReanaDetails');
-  await expect(details.locator('[data-step="greet"]')).toBeVisible();
-  await details.locator('[data-step="greet"] summary').click();
-  await expect(details.getByText('greeted Jane Doe')).toBeVisible();
+  // Submitted is said apart from finished: the upload's end is not the run's.
   await expect(
-    details.locator('.jp-vre-ReanaFiles').getByText('results/greetings.txt')
-  ).toBeVisible();
-  await page.screenshot({ path: path.join(IMAGES, 'reana-panel.png') });
+    page.locator('.Toastify__toast', {
+      hasText: `REANA workflow ${name}.1 submitted`
+    })
+  ).toBeVisible({ timeout: 60_000 });
 
-  // Download to… a workspace folder, then open the output there.
+  // The run's details replace the list; the running step's log is followed live.
+  const details = panel.locator('.jp-vre-ReanaDetails');
+  await expect(details.locator('.jp-vre-ReanaDetails-name')).toContainText(
+    `${name}.1`
+  );
+  await expect(panel.getByLabel('Search workflows by name')).toBeHidden();
+  const greet = details.locator('[data-step="greet"]');
+  await expect(greet.locator('.jp-vre-ReanaBadge')).toHaveText('running', {
+    timeout: 60_000
+  });
+  await expect(greet.getByLabel('Follow the log')).toBeChecked();
+  await expect(greet.locator('.jp-vre-ReanaSteps-logs')).toContainText(
+    'greeted Jane Doe',
+    { timeout: 30_000 }
+  );
+  await expect(greet.locator('.jp-vre-ReanaBadge')).toHaveText('running');
+
+  await expect(
+    details.locator('.jp-vre-ReanaDetails-name .jp-vre-ReanaBadge')
+  ).toHaveText('finished', { timeout: 90_000 });
+  await expect(
+    page.locator('.Toastify__toast', {
+      hasText: `REANA workflow ${name}.1 finished.`
+    })
+  ).toBeVisible();
+  await expect(greet.locator('.jp-vre-ReanaStep-duration')).toHaveText(
+    /^\d+ s$/
+  );
+
+  // The workspace: inputs and outputs apart, as folders.
+  const inputs = details.locator('[data-role="input"]');
+  const outputs = details.locator('[data-role="output"]');
+  await expect(inputs.locator('[data-path="data/names.txt"]')).toBeVisible();
+  await expect(
+    outputs.locator('[data-path="results/greetings.txt"]')
+  ).toBeVisible();
+  await expect(outputs.getByText('results/')).toBeVisible();
+  await page.screenshot({ path: path.join(IMAGES, 'reana-panel.png') });
+  await expectAccessible(
+    page,
+    '#jp-vre-reana-panel',
+    'REANA run details (light)'
+  );
+  await useTheme(page, 'dark');
+  await page.screenshot({ path: path.join(IMAGES, 'reana-panel-dark.png') });
+  await expectAccessible(
+    page,
+    '#jp-vre-reana-panel',
+    'REANA run details (dark)'
+  );
+  await useTheme(page, 'light');
+
+  // A workspace file opens in JupyterLab.
+  await outputs.getByRole('button', { name: 'greetings.txt' }).click();
+  const editor = page.locator('.jp-FileEditor .cm-content');
+  await expect(editor).toContainText('Bonjour Jane Doe!', { timeout: 30_000 });
+  await openReana(page);
+
+  // Download to… a workspace folder, then a link to that folder.
   await details.getByRole('button', { name: 'Download to…' }).click();
   const ask = page.locator('.jp-Dialog');
   await ask.locator('input').fill(`${tmpPath}/outputs`);
   await ask.getByRole('button', { name: 'Download' }).click();
+  const link = details.locator('.jp-vre-ReanaDownloaded-link');
+  await expect(link).toHaveText(`${tmpPath}/outputs`, { timeout: 60_000 });
+  await expect(link).toBeFocused();
+  await link.click();
   await expect(
-    panel.locator('.jp-vre-Task', { hasText: `of ${name}` })
-  ).toContainText('Done', { timeout: 60_000 });
+    page.locator('.jp-DirListing-item', { hasText: 'results' })
+  ).toBeVisible();
+  await openReana(page);
 
-  await page.locator('.jp-SideBar [data-id="filebrowser"]').click();
-  await page.filebrowser.openDirectory(`${tmpPath}/outputs/results`);
+  // Run again with… a changed parameter: a new run of the same name, same inputs.
+  await useTheme(page, 'dark');
+  await details.getByRole('button', { name: 'Run again with…' }).click();
+  const again = page.locator('.jp-Dialog');
+  await expect(again.getByLabel('greeting')).toHaveValue('Bonjour');
+  await expectAccessible(page, '.jp-Dialog', 'REANA run-again dialog (dark)');
+  await useTheme(page, 'light');
+  await again.getByLabel('greeting').fill('Hola');
+  await again.getByLabel('sleeptime').fill('0');
+  await again.getByRole('button', { name: 'Run again' }).click();
+  await expect(details.locator('.jp-vre-ReanaDetails-name')).toContainText(
+    `${name}.2`,
+    { timeout: 60_000 }
+  );
+  await expect(
+    details.locator('.jp-vre-ReanaDetails-name .jp-vre-ReanaBadge')
+  ).toHaveText('finished', { timeout: 90_000 });
+
+  // Back to the list: search by name, filter by status, times shown.
+  await details.getByRole('button', { name: 'All workflows' }).click();
+  const search = panel.getByLabel('Search workflows by name');
+  await search.fill(name);
+  await search.press('Enter');
+  const rows = panel.locator('.jp-vre-ReanaWorkflow');
+  await expect(rows).toHaveCount(2);
+  await panel.getByLabel('Status').selectOption('finished');
+  await expect(rows).toHaveCount(2);
+  await panel.getByLabel('Status').selectOption('failed');
+  await expect(rows).toHaveCount(0);
+  await panel.getByLabel('Status').selectOption('');
+  const first = panel.locator(`[data-workflow="${name}.1"]`);
+  await expect(first.locator('.jp-vre-ReanaWorkflow-duration')).toHaveText(
+    /\d+ s$/
+  );
+  await expect(first.locator('.jp-vre-ReanaWorkflow-started')).not.toBeEmpty();
+  await expectAccessible(page, '#jp-vre-reana-panel', 'REANA run list (light)');
+  await useTheme(page, 'dark');
+  await expectAccessible(page, '#jp-vre-reana-panel', 'REANA run list (dark)');
+  await useTheme(page, 'light');
+
+  // Delete is apart from the other actions and asks first.
+  await first.getByRole('button').click();
+  await details.getByRole('button', { name: 'Delete…' }).click();
+  const confirm = page.locator('.jp-Dialog');
+  await expect(confirm).toContainText(`Delete ${name}.1?`);
+  await expectAccessible(
+    page,
+    '.jp-Dialog',
+    'REANA delete confirmation (light)'
+  );
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(details).toBeVisible();
+  await details.getByRole('button', { name: 'Delete…' }).click();
   await page
-    .locator('.jp-DirListing-item', { hasText: 'greetings.txt' })
-    .dblclick();
-  const editor = page.locator('.jp-FileEditor .cm-content');
-  await expect(editor).toContainText('Bonjour Jane Doe!');
-  await expect(editor).toContainText('Bonjour ESCAPE!');
+    .locator('.jp-Dialog')
+    .getByRole('button', { name: 'Delete' })
+    .click();
+  await expect(search).toBeVisible();
+  await expect(panel.locator(`[data-workflow="${name}.1"]`)).toHaveCount(0);
+  await expect(panel.locator(`[data-workflow="${name}.2"]`)).toHaveCount(1);
+
+  await page.contents.deleteDirectory(`reana-outputs/${name}.1`);
 
   // Leave REANA disconnected, as the other tests expect to find it.
-  await page.locator('.jp-SideBar [data-id="jp-vre-reana-panel"]').click();
-  await row.getByRole('button', { name: 'Disconnect' }).click();
-  await expect(row).toContainText('Not connected');
+  await line.click();
+  await panel.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(panel.getByLabel('Access token')).toBeVisible();
 });
