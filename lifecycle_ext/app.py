@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from traitlets import Type
+
 from vre_common.extension import VREExtension
 
 from .handlers import lifecycle_routes
@@ -19,6 +21,12 @@ class LifecycleExtension(VREExtension):
     def configuration(self) -> tuple[bool, str, dict[str, Any]]:
         return True, "Lifecycle: reana.yaml from notebook inputs, RO-Crate provenance.", {}
 
+    service_class = Type(
+        LifecycleService, klass=LifecycleService, help="The service behind the lifecycle endpoints."
+    ).tag(config=True)
+
+    def make_service(self) -> LifecycleService:
+        return self.service_class(self.vre, self.serverapp.root_dir)
+
     def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
-        service = LifecycleService(self.vre, self.serverapp.root_dir)
-        return lifecycle_routes(self.api_prefix, service)
+        return lifecycle_routes(self.api_prefix, self.service)

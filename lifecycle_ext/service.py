@@ -19,6 +19,7 @@ from vre_common import __version__
 from vre_common.context import VREContext
 from vre_common.errors import BadRequest, NotFound
 from vre_common.paths import resolve_within
+from vre_common.workspace import PUBLISHED_RECORD, SelectedFile, workspace_files
 
 from .models import CrateInput, CrateResult, ProvenanceResult, SpecInput, SpecResult
 from .spec import GENERATED_NAME, amend, render
@@ -27,7 +28,6 @@ SPEC_NAMES = ("reana.yaml", "reana.yml")
 MAX_SPEC_BYTES = 1 << 20
 CRATE_FILE = "ro-crate-metadata.json"
 SOFTWARE_URL = "https://pypi.org/project/jupyterlab-vre/"
-MAX_CRATE_FILES = 10_000
 
 
 def did_url(rucio_url: str | None, did: str) -> str | None:
@@ -122,35 +122,25 @@ class LifecycleService:
             spec_path = source if source.is_relative_to(folder) else folder / "reana.yaml"
             if spec_path != source:  # the specification travels with the outputs it made
                 await asyncio.to_thread(shutil.copyfile, source, spec_path)
-        files = await asyncio.to_thread(self._data_files, folder)
-        await asyncio.to_thread(self._write_crate, folder, body, files, spec_path)
+        # Exactly what the Zenodo upload of the folder sends (the same walk), but the crate itself.
+        record = await workspace_files(self.vre.executor, self.root, [body.folder], PUBLISHED_RECORD)
+        files = [file for file in record if file.name != CRATE_FILE]
+        if len(files) + 1 > PUBLISHED_RECORD.max_files:
+            raise BadRequest(
+                f"Zenodo takes at most {PUBLISHED_RECORD.max_files} files per record, and with its "
+                f"RO-Crate this is {len(files) + 1}: zip some folders first.",
+                code="too_many_files",
+            )
+        await self.vre.executor.run("workspace", 60, self._write_crate, folder, body, files, spec_path)
         return CrateResult(
             path=(folder / CRATE_FILE).relative_to(self.root).as_posix(),
-            files=files,
+            files=[file.name for file in files],
             doi=body.doi,
         )
 
-    def _data_files(self, folder: Path) -> list[str]:
-        found: list[str] = []
-        for dirpath, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(names):
-                if name.startswith(".") or name == CRATE_FILE:
-                    continue
-                relative = (Path(dirpath) / name).relative_to(folder).as_posix()
-                try:
-                    if resolve_within(folder, relative).is_file():
-                        found.append(relative)
-                except BadRequest:
-                    continue  # a symlink out of the folder is not described
-                if len(found) > MAX_CRATE_FILES:
-                    raise BadRequest(
-                        f"{folder.name} holds more than {MAX_CRATE_FILES} files; publish a smaller folder.",
-                        code="too_many_files",
-                    )
-        return found
-
-    def _write_crate(self, folder: Path, body: CrateInput, files: list[str], spec_path: Path | None) -> None:
+    def _write_crate(
+        self, folder: Path, body: CrateInput, files: list[SelectedFile], spec_path: Path | None
+    ) -> None:
         from rocrate.model.computerlanguage import ComputerLanguage
         from rocrate.model.contextentity import ContextEntity
         from rocrate.model.dataset import Dataset
@@ -170,9 +160,11 @@ class LifecycleService:
                 properties={"@type": "SoftwareApplication", "name": "jupyterlab-vre", "version": __version__},
             )
         )
-        spec_rel = spec_path.relative_to(folder).as_posix() if spec_path else None
+        # Entities are named as in the Zenodo record (the crate is published with it); "name" is the folder path.
+        spec_file = next((f for f in files if spec_path and f.local == spec_path.resolve()), None)
+        spec_rel = spec_file.name if spec_file else None
         workflow = None
-        if spec_rel:
+        if spec_file and spec_rel:
             language = crate.add(
                 ComputerLanguage(
                     crate,
@@ -181,11 +173,11 @@ class LifecycleService:
                 )
             )
             workflow = crate.add_workflow(
-                spec_path,
+                spec_file.local,
                 spec_rel,
                 main=True,
                 lang=language,
-                properties={"name": spec_rel, "encodingFormat": "application/yaml"},
+                properties={"name": spec_file.path, "encodingFormat": "application/yaml"},
             )
         inputs = []
         for item in body.inputs:
@@ -209,7 +201,9 @@ class LifecycleService:
                 )
             )
         outputs = [
-            crate.add_file(folder / rel, rel, properties={"name": rel}) for rel in files if rel != spec_rel
+            crate.add_file(file.local, file.name, properties={"name": file.path})
+            for file in files
+            if file.name != spec_rel
         ]
         run = body.run
         action = crate.add_action(

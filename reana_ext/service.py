@@ -11,17 +11,17 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from vre_common.context import VREContext
-from vre_common.errors import BadRequest, Conflict, NotFound, VREError
+from vre_common.errors import BadRequest, Conflict, NotFound
 from vre_common.models import TaskInfo
 from vre_common.paths import resolve_within
 from vre_common.streams import read_file, save_stream
 from vre_common.tasks import Task
+from vre_common.workspace import SelectedFile, WalkPolicy, workspace_files
 
 from .client import ReanaAPI
 from .models import (
@@ -41,6 +41,9 @@ from .models import (
     WorkspaceFiles,
 )
 from .validation import validate_text
+
+# The workflow finds its inputs where its reana.yaml names them; a spec may list none.
+INPUTS_POLICY = WalkPolicy("REANA", max_files=10_000, keep_selected_path=True, require_files=False)
 
 SPEC_NAMES = ("reana.yaml", "reana.yml")
 MAX_SPEC_BYTES = 1 << 20
@@ -273,35 +276,16 @@ class ReanaService:
             page += 1
 
     # --- transfers ----------------------------------------------------------------------
-    def _inputs(self, report: ValidationReport, base: Path) -> list[tuple[str, Path, int]]:
-        """(workspace name, local path, size) of every input file, directories walked."""
-        found: dict[str, tuple[Path, int]] = {}
-        for name in report.input_files:
-            local = resolve_within(base, name)
-            if not local.is_file():
-                raise BadRequest(f"Input file {name} is not in {base.name}.", code="missing_input")
-            found[Path(name).as_posix()] = (local, local.stat().st_size)
-        for name in report.input_directories:
-            folder = resolve_within(base, name)
-            if not folder.is_dir():
-                raise BadRequest(f"Input folder {name} is not in {base.name}.", code="missing_input")
-            for dirpath, _dirs, filenames in os.walk(folder):
-                for filename in filenames:
-                    local = Path(dirpath) / filename
-                    relative = local.relative_to(base).as_posix()
-                    try:
-                        confined = resolve_within(base, relative)
-                    except VREError:
-                        continue  # a symlink leading out of the folder is not uploaded
-                    if confined.is_file():
-                        found[relative] = (confined, confined.stat().st_size)
-        return [(name, path, size) for name, (path, size) in sorted(found.items())]
+    async def _inputs(self, report: ValidationReport, base: Path) -> list[SelectedFile]:
+        """Every input file the spec lists, its folders walked; named as the spec names them."""
+        selected = [*report.input_files, *report.input_directories]
+        return await workspace_files(self.vre.executor, self.root, selected, INPUTS_POLICY, base=base)
 
-    async def _upload(self, task: Task, workflow: str, files: list[tuple[str, Path, int]]) -> int:
-        total = sum(size for _, _, size in files)
+    async def _upload(self, task: Task, workflow: str, files: list[SelectedFile]) -> int:
+        total = sum(file.size for file in files)
         done_before = 0
         task.report(0, total)
-        for name, local, size in files:
+        for file in files:
 
             def progress(done: int, before: int = done_before) -> None:
                 task.report(before + done, total)
@@ -309,12 +293,12 @@ class ReanaService:
             await self.api.call(
                 "POST",
                 _workflow_path(workflow, "workspace"),
-                params={"file_name": name},
-                content=read_file(local, progress),
-                headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
+                params={"file_name": file.name},
+                content=read_file(file.local, progress),
+                headers={"Content-Type": "application/octet-stream", "Content-Length": str(file.size)},
                 transfer=True,
             )
-            done_before += size
+            done_before += file.size
             task.report(done_before, total)
         return len(files)
 
@@ -322,7 +306,7 @@ class ReanaService:
         """Upload the inputs that the reana.yaml at `path` lists into an existing workflow."""
         report = await self._valid(path)
         spec_file, _ = self._spec_file(path)
-        files = await asyncio.to_thread(self._inputs, report, spec_file.parent)
+        files = await self._inputs(report, spec_file.parent)
 
         async def work(task: Task) -> dict[str, Any]:
             return {"workflow": workflow, "files": await self._upload(task, workflow, files)}
@@ -334,7 +318,7 @@ class ReanaService:
         report = await self._valid(body.path)
         self._check_parameters(body.parameters, report.parameters)
         spec_file, _ = self._spec_file(body.path)
-        files = await asyncio.to_thread(self._inputs, report, spec_file.parent)
+        files = await self._inputs(report, spec_file.parent)
 
         async def work(task: Task) -> dict[str, Any]:
             created = await self._create(report, body.name)

@@ -33,6 +33,7 @@ class VREExtension(ExtensionApp):
     load_other_extensions = True
     api_prefix: ClassVar[str]
     vre: VREContext
+    service: Any
 
     def configuration(self) -> tuple[bool, str, dict[str, Any]]:
         """(configured, a sentence for the user, public details) from this extension's config."""
@@ -56,6 +57,10 @@ class VREExtension(ExtensionApp):
             details=details,
         )
 
+    def make_service(self) -> object | None:
+        """This extension's service, built once at start-up from its `*_class` traitlets (None: no service)."""
+        return None
+
     def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
         return []
 
@@ -66,6 +71,8 @@ class VREExtension(ExtensionApp):
         service = self.api_prefix.rsplit("/", 1)[-1]
         for instance, fields in self.admin_credentials().items():
             self.vre.credentials.add_admin(service, instance, fields)
+        # Built once, kept in the Tornado settings; `routes()` hands it to the handlers.
+        self.service = self.settings[f"{self.name}_service"] = self.make_service()
 
     def initialize_handlers(self) -> None:
         self.handlers.append(
