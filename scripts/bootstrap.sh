@@ -62,7 +62,8 @@ if $with_tests; then
   step "UI-test packages"
   (cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 jlpm install --silent)
   step "the R kernel (Debian's IRkernel), registered in .venv"
-  # installspec runs `jupyter kernelspec install`: the venv's jupyter (first on PATH) and prefix.
+  # Debian also puts a kernelspec in /usr/share/jupyter; the one in .venv does not depend on the
+  # system's Jupyter paths. installspec runs the venv's `jupyter kernelspec install` (first on PATH).
   [[ -f .venv/share/jupyter/kernels/ir/kernel.json ]] \
     || R --quiet --no-save -e "IRkernel::installspec(user = FALSE, prefix = '$REPO/.venv')" >/dev/null
 fi
