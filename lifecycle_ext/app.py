@@ -19,7 +19,19 @@ class LifecycleExtension(VREExtension):
     api_prefix = "/vre/api/lifecycle"
 
     def configuration(self) -> tuple[bool, str, dict[str, Any]]:
-        return True, "Lifecycle: reana.yaml from notebook inputs, RO-Crate provenance.", {}
+        """Usable when the REANA and Zenodo extensions it drives are enabled and configured."""
+        missing = []
+        for name, label in (("reana_ext", "REANA"), ("zenodo_ext", "Zenodo")):
+            # The other apps are found in the settings, where jupyter_server keeps each one by name.
+            app = self.serverapp.web_app.settings.get(name)
+            if app is None:
+                missing.append(f"{label} is not enabled on this server")
+            elif not app.configuration()[0]:
+                missing.append(f"{label} is not configured")
+        details = {"missing": missing}
+        if missing:
+            return False, "Lifecycle: " + "; ".join(missing) + ".", details
+        return True, "Lifecycle: reana.yaml from notebook inputs, RO-Crate provenance.", details
 
     service_class = Type(
         LifecycleService, klass=LifecycleService, help="The service behind the lifecycle endpoints."

@@ -20,6 +20,7 @@ from rucio.common.exception import DataIdentifierNotFound
 from rucio.rse import rsemanager
 
 from vre_common.errors import BadRequest, Conflict, Forbidden
+from vre_common.streams import ByteProgress
 from vre_common.tasks import Task, TaskRegistry
 from vre_common.workspace import SelectedFile, WalkPolicy, workspace_files
 
@@ -130,8 +131,7 @@ class Uploads:
         lifetime: int | None,
         dataset_exists: bool,
     ) -> dict[str, Any]:
-        total, done = sum(file.size for file in files), 0
-        task.report(0, total)
+        progress = ByteProgress(task.report, sum(file.size for file in files))
         for file in files:
             item: dict[str, Any] = {
                 "path": str(file.local),
@@ -153,12 +153,11 @@ class Uploads:
             await self.session.call(upload, timeout=self.session.timeout + file.size / MIN_RATE)
             if dataset and not dataset_exists:
                 lifetime, dataset_exists = None, True  # the new dataset's rule carries the lifetime
-            done += file.size
-            task.report(done)
+            progress.file_done(file.size)
         return {
             "rse": rse,
             "files": len(files),
-            "bytes": total,
+            "bytes": progress.done,
             "dataset": f"{dataset[0]}:{dataset[1]}" if dataset else None,
             "dids": [f"{scope}:{file.name}" for file in files[:MAX_LISTED]],
         }

@@ -35,7 +35,8 @@ class WalkPolicy:
     - a symlink is followed when its target is inside the workspace root; one that leads out
       is refused with `path_outside_root` (never silently left out, so no destination
       gets a file another does not);
-    - more than `max_files` files: `too_many_files` (`limit_hint` says what to do);
+    - more than `max_files` files: `too_many_files` (`limit_hint` says what to do); more than
+      `max_bytes` in all: `too_large`;
     - `naming`: "relative" keeps the path below the selected folder (or the base, with
       `keep_selected_path`) ('/'-separated), "file" keeps only
       the file name (a flat namespace), "joined" joins the folders with `separator`
@@ -48,6 +49,7 @@ class WalkPolicy:
     naming: str = "relative"
     separator: str = "/"
     skip_folders: frozenset[str] = CACHE_FOLDERS
+    max_bytes: int | None = None
     keep_selected_path: bool = False
     require_files: bool = True
     limit_hint: str = "send a smaller selection or pack folders into an archive first"
@@ -96,6 +98,12 @@ def collect(root: Path, base: Path, selected: Sequence[str], policy: WalkPolicy)
             raise NotFound(f"There is no {user_path} in your workspace.", code="path_not_found")
         if len(found) > policy.max_files:
             _too_many(policy, len(found))
+    if policy.max_bytes is not None and (total := sum(f.size for f in found.values())) > policy.max_bytes:
+        raise BadRequest(
+            f"{policy.destination} takes at most {policy.max_bytes / 1e9:g} GB at a time, and this is "
+            f"{total / 1e9:.1f} GB: send a smaller selection.",
+            code="too_large",
+        )
     if policy.require_files and not found:
         raise BadRequest(
             f"There are no files to send to {policy.destination} in what you selected "
@@ -176,5 +184,33 @@ async def workspace_files(
 # in its name, joined by "__" (`plots/fig.png` -> `plots__fig.png`); the upload task says so,
 # and the RO-Crate, written from this same walk, gives each file's folder path.
 PUBLISHED_RECORD = WalkPolicy(
-    "Zenodo", max_files=100, naming="joined", separator="__", limit_hint="zip some folders first"
+    "Zenodo",
+    max_files=100,
+    max_bytes=50 * 10**9,  # per record
+    naming="joined",
+    separator="__",
+    limit_hint="zip some folders first",
 )
+
+
+REANA_SPEC_NAMES = ("reana.yaml", "reana.yml")
+MAX_SPEC_BYTES = 1 << 20
+
+
+def read_reana_yaml(root: Path, path: str) -> tuple[Path, str, str]:
+    """(file, its workspace path, its text) of the reana.yaml at `path` or in the folder `path`; blocking.
+
+    One lookup for REANA's runs and the lifecycle's amended specs (run it in the executor).
+    """
+    target = resolve_within(root, path)
+    if target.is_dir():
+        found = next((target / name for name in REANA_SPEC_NAMES if (target / name).is_file()), None)
+        if found is None:
+            raise NotFound(f"There is no reana.yaml in {path}.", code="no_reana_yaml")
+        target = found
+    elif not target.is_file():
+        raise NotFound(f"There is no {path} in your workspace.", code="path_not_found")
+    relative = target.relative_to(root.resolve()).as_posix()
+    if target.stat().st_size > MAX_SPEC_BYTES:
+        raise BadRequest(f"{relative} is larger than 1 MB; that is not a reana.yaml.", code="spec_too_large")
+    return target, relative, target.read_text(errors="replace")

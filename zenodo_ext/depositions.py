@@ -9,11 +9,11 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from vre_common.errors import BackendError, BadRequest, Conflict
+from vre_common.errors import BackendError, BadRequest, Conflict, scrub
 from vre_common.paths import resolve_within
 
 from .answers import check_page, deposition, doi_url, summary
-from .client import ZenodoSession, check_response, map_error, scrub
+from .client import ZenodoSession, check_response, map_error
 from .metadata import check_metadata, citation, load_licenses, read_codemeta
 from .models import (
     CodemetaMetadata,

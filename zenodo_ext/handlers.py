@@ -24,6 +24,8 @@ DEFAULT_PAGE = 20
 
 
 class ZenodoHandler(VREHandler):
+    auth_resource = "vre_zenodo"
+
     def initialize(self, service: ZenodoService) -> None:
         self.service = service
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from vre_common.errors import BackendError, BadRequest, Conflict
+from vre_common.errors import BackendError, BadRequest, Conflict, local_file_error
 from vre_common.models import TaskInfo
 from vre_common.paths import resolve_within
-from vre_common.streams import CHUNK, read_file, save_stream
+from vre_common.streams import CHUNK, ByteProgress, BytesDone, read_file, save_stream
 from vre_common.tasks import Task
 from vre_common.workspace import PUBLISHED_RECORD, workspace_files
 
@@ -62,8 +62,8 @@ class Transfers:
         note = " (files in subfolders named folder__file)" if renamed else ""
 
         async def work(task: Task) -> dict[str, Any]:
-            sent = skipped = 0
-            task.report(0, total)
+            skipped = 0
+            progress = ByteProgress(task.report, total)
             try:
                 async with self.session.http() as http:
                     for file in plan:
@@ -72,9 +72,8 @@ class Transfers:
                             skipped += 1
                         else:
                             url = f"{bucket}/{quote(file.name)}"
-                            await self._put(http, task, url, file.local, file.size, sent, total, token)
-                        sent += file.size
-                        task.report(sent, total)
+                            await self._put(http, url, file.local, file.size, progress.next_file(), token)
+                        progress.file_done(file.size)
             except asyncio.CancelledError:
                 raise
             except Exception as err:
@@ -92,13 +91,11 @@ class Transfers:
         )
         return task.info()
 
-    async def _put(
-        self, http: Any, task: Task, url: str, path: Path, size: int, before: int, total: int, token: str
-    ) -> None:
+    async def _put(self, http: Any, url: str, path: Path, size: int, on_bytes: BytesDone, token: str) -> None:
         digest = hashlib.md5(usedforsecurity=False)  # Zenodo reports md5 checksums
 
         async def body() -> AsyncIterator[bytes]:
-            async for chunk in read_file(path, on_bytes=lambda n: task.report(before + n, total)):
+            async for chunk in read_file(path, on_bytes=on_bytes):
                 await asyncio.to_thread(digest.update, chunk)
                 yield chunk
 
@@ -147,8 +144,7 @@ class Transfers:
         total = sum(size or 0 for _, _, size in plan)
 
         async def work(task: Task) -> dict[str, Any]:
-            got = 0
-            task.report(0, total)
+            progress = ByteProgress(task.report, total)
             try:
                 async with self.session.http() as http:
                     for url, target, _ in plan:
@@ -156,12 +152,8 @@ class Transfers:
                             if not answer.is_success:
                                 await answer.aread()
                                 check_response(answer, None)
-                            before = got
-                            got += await save_stream(
-                                answer.aiter_bytes(CHUNK),
-                                target,
-                                lambda n, b=before: task.report(b + n, total),
-                            )
+                            got = await save_stream(answer.aiter_bytes(CHUNK), target, progress.next_file())
+                            progress.file_done(got)
             except asyncio.CancelledError:
                 raise
             except Exception as err:
@@ -170,7 +162,7 @@ class Transfers:
                 "record_id": record_id,
                 "folder": folder,
                 "files": [p.name for _, p, _ in plan],
-                "bytes": got,
+                "bytes": progress.done,
             }
 
         title = f"Fetch Zenodo record {record_id} into {folder}"
@@ -182,9 +174,12 @@ async def md5_of(path: Path) -> str:
 
     def digest() -> str:
         md5 = hashlib.md5(usedforsecurity=False)
-        with path.open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                md5.update(chunk)
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(CHUNK):
+                    md5.update(chunk)
+        except OSError as err:
+            raise local_file_error(err, path.name) from None
         return md5.hexdigest()
 
     return await asyncio.to_thread(digest)

@@ -166,7 +166,7 @@ async def test_the_crate_lists_exactly_what_the_record_gets(root):
     try:
         body = CrateInput(
             folder="out",
-            run=RunFacts(id="w-1", name="run.1", status="finished"),
+            run=RunFacts(id="w-1", name="run.1", status="finished", engine="serial"),
             specification="out/reana.yaml",
         )
         result = await service.crate(body)
