@@ -147,7 +147,10 @@ class Downloads:
         self._require_download_mode()
         first = f"{dids[0][0]}:{dids[0][1]}"
         title = f"Download {first}" + (f" (and {len(dids) - 1} more)" if len(dids) > 1 else "")
-        return self.tasks.start("rucio.download", title, lambda task: self._run(task, dids), unit="bytes")
+        resume = {"instance": self.instance.name, "dids": [f"{s}:{n}" for s, n in dids]}
+        return self.tasks.start(
+            "rucio.download", title, lambda task: self._run(task, dids), unit="bytes", resume=resume
+        )
 
     def _plan(self, client: Client, dids: list[tuple[str, str]]) -> list[FileToFetch]:
         for did in dids:
@@ -173,6 +176,7 @@ class Downloads:
 
     async def _run(self, task: Task, dids: list[tuple[str, str]]) -> dict[str, Any]:
         files = await self.session.call(lambda c: self._plan(c, dids))
+        task.checkpoint(scratch=[str(f.target.parent) for f in files])  # where temporary files may be left
         total = sum(f.size for f in files)
         done = skipped = 0
         task.report(0, total)

@@ -108,9 +108,20 @@ class Uploads:
         self.jupyter_root = jupyter_root.resolve()
 
     async def start(
-        self, path: str, rse: str, scope: str, dataset: tuple[str, str] | None, lifetime_days: int | None
+        self,
+        path: str,
+        rse: str,
+        scope: str,
+        dataset: tuple[str, str] | None,
+        lifetime_days: int | None,
+        resuming: bool = False,
     ) -> Task:
-        """Check everything that can be checked before any byte moves, then upload in the background."""
+        """Check everything that can be checked before any byte moves, then upload in the background.
+
+        `resuming`: the same upload started again after a server restart; the
+        dataset it created then is no conflict, and UploadClient skips the files
+        already registered with the same checksum.
+        """
         source = resolve_within(self.jupyter_root, path)
 
         def sized_files() -> list[tuple[Path, int]]:
@@ -134,7 +145,7 @@ class Uploads:
                 client.get_did(*dataset)
             except DataIdentifierNotFound:
                 return False  # UploadClient creates it
-            if lifetime:
+            if lifetime and not resuming:
                 raise Conflict(
                     f"{dataset[0]}:{dataset[1]} exists, and its rules decide how long its files stay: "
                     "leave the lifetime empty to add files to it.",
@@ -143,12 +154,23 @@ class Uploads:
             return True
 
         dataset_exists = await self.session.call(check)
+        if dataset_exists:
+            lifetime = None  # the dataset's own rule decides (only a resumed upload gets here with one)
         title = f"Upload {source.name} to {rse}"
+        resume = {
+            "instance": self.session.instance.name,
+            "path": path,
+            "rse": rse,
+            "scope": scope,
+            "dataset": f"{dataset[0]}:{dataset[1]}" if dataset else None,
+            "lifetime_days": lifetime_days,
+        }
         return self.tasks.start(
             "rucio.upload",
             title,
             lambda task: self._run(task, files, rse, scope, dataset, lifetime, dataset_exists),
             unit="bytes",
+            resume=resume,
         )
 
     async def _run(
