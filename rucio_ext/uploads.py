@@ -8,6 +8,7 @@ and attaches the files to it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from pathlib import Path
@@ -16,14 +17,14 @@ from typing import Any
 from rucio.client import Client
 from rucio.client.uploadclient import UploadClient
 from rucio.common.checksum import adler32
-from rucio.common.exception import DataIdentifierNotFound
+from rucio.common.exception import DataIdentifierNotFound, DuplicateContent, FileAlreadyExists
 from rucio.rse import rsemanager
 
 from vre_common.errors import BadRequest, Conflict, Forbidden, NotFound
 from vre_common.paths import resolve_within
 from vre_common.tasks import Task, TaskRegistry
 
-from .session import RucioSession
+from .session import RucioSession, did_dict
 
 log = logging.getLogger(__name__)
 MAX_FILES = 10_000
@@ -88,17 +89,21 @@ def remember_rse(client: Client, rse: str) -> None:
     rsemanager.RSE_REGION.set(f"rse_info_{rse}:{client.vo}", client.get_rse(rse))
 
 
-def refuse_other_content(client: Client, scope: str, path: Path) -> None:
-    """A clear 409 when `scope:<file name>` exists with other bytes (UploadClient only says it uploaded nothing)."""
+def refuse_other_content(client: Client, scope: str, path: Path) -> bool:
+    """A clear 409 when `scope:<file name>` exists with other bytes (UploadClient only says it uploaded nothing).
+
+    True when it exists with the same bytes (e.g. uploaded before a server restart).
+    """
     try:
         existing = client.get_metadata(scope, path.name)
     except DataIdentifierNotFound:
-        return
+        return False
     if str(existing.get("adler32") or "").lstrip("0") != adler32(str(path)).lstrip("0"):
         raise Conflict(
             f"{scope}:{path.name} exists in Rucio with other content: rename your file to upload it.",
             code="rucio_already_exists",
         )
+    return True
 
 
 class Uploads:
@@ -198,7 +203,15 @@ class Uploads:
                 item.update(dataset_scope=dataset[0], dataset_name=dataset[1])
 
             def upload(client: Client, item: dict[str, Any] = item) -> None:
-                refuse_other_content(client, scope, Path(item["path"]))
+                did = did_dict((scope, item["did_name"]))
+                if refuse_other_content(client, scope, Path(item["path"])) and any(
+                    rse in r.get("rses", {}) for r in client.list_replicas([did])
+                ):
+                    # Uploaded before a restart: UploadClient would say "none uploaded"; only attach it.
+                    if dataset:
+                        with contextlib.suppress(FileAlreadyExists, DuplicateContent):
+                            client.attach_dids(*dataset, [did])
+                    return
                 remember_rse(client, rse)  # again per file: rucio-clients' cache entry expires after 15 min
                 uploader = UploadClient(client, logger=rucio_log, tracing=False)  # type: ignore[arg-type]
                 uploader.upload([item])

@@ -124,6 +124,27 @@ class ZenodoService:
         self.root = Path(root_dir).resolve()
         self.default_community = default_community
         self.vre = session.vre
+        self._resumable()
+
+    def _resumable(self) -> None:
+        """After a server restart, uploads continue their draft and fetches their folder."""
+
+        async def upload(params: dict[str, Any]) -> TaskInfo:
+            return await self.upload(int(params["deposition_id"]), [str(p) for p in params["paths"]])
+
+        async def fetch(params: dict[str, Any]) -> TaskInfo:
+            return await self.fetch(
+                int(params["record_id"]), str(params["folder"]), bool(params.get("overwrite")), True
+            )
+
+        self.vre.tasks.resumable(
+            "zenodo.upload",
+            upload,
+            "Resuming continues the same draft; files already there with the same checksum are skipped.",
+        )
+        self.vre.tasks.resumable(
+            "zenodo.fetch", fetch, "Files already saved with the record's checksum are kept and skipped."
+        )
 
     # --- connection -----------------------------------------------------------------
     async def verify(self) -> VerifyResult:
@@ -315,7 +336,11 @@ class ZenodoService:
             return {"deposition_id": deposition_id, "files": len(plan), "skipped": skipped, "bytes": total}
 
         task = self.vre.tasks.start(
-            "zenodo.upload", f"Upload {label} to Zenodo #{deposition_id}", work, unit="bytes"
+            "zenodo.upload",
+            f"Upload {label} to Zenodo #{deposition_id}",
+            work,
+            unit="bytes",
+            resume={"deposition_id": deposition_id, "paths": paths},
         )
         return task.info()
 
@@ -461,8 +486,12 @@ class ZenodoService:
             citation=citation(metadata, head.doi),
         )
 
-    async def fetch(self, record_id: int, folder: str, overwrite: bool) -> TaskInfo:
-        """Download a record's files into a workspace folder, as a task; no partial files."""
+    async def fetch(self, record_id: int, folder: str, overwrite: bool, resuming: bool = False) -> TaskInfo:
+        """Download a record's files into a workspace folder, as a task; no partial files.
+
+        `resuming`: files already saved with the record's size and md5 (saves are
+        atomic, so a file there is whole) are skipped, not refused.
+        """
         target_dir = resolve_within(self.root, folder)  # a bad folder is refused before asking Zenodo
         eossr = self.session.eossr
         raw = await self.session.call(lambda api, t: eossr.get_record(record_id).data, authenticated=False)
@@ -477,13 +506,15 @@ class ZenodoService:
                     "Zenodo", f"the record lists a file that cannot be saved: {info.name[:80]!r}."
                 )
             target = resolve_within(self.root, f"{folder.rstrip('/')}/{info.name}")
+            if resuming and await saved_already(target, info.size, info.checksum):
+                continue
             if target.exists() and not overwrite:
                 raise Conflict(
                     f"{folder}/{info.name} exists already: choose another folder, or overwrite.",
                     code="file_exists",
                 )
             plan.append((str(url), target, info.size))
-        if not plan:
+        if not plan and not resuming:
             raise BadRequest(f"Record {record_id} has no files to fetch.", code="no_files")
         total = sum(size or 0 for _, _, size in plan)
 
@@ -515,7 +546,10 @@ class ZenodoService:
             }
 
         title = f"Fetch Zenodo record {record_id} into {folder}"
-        return self.vre.tasks.start("zenodo.fetch", title, work, unit="bytes").info()
+        resume = {"record_id": record_id, "folder": folder, "overwrite": overwrite}
+        return self.vre.tasks.start(
+            "zenodo.fetch", title, work, unit="bytes", resume=resume, scratch=[str(target_dir)]
+        ).info()
 
 
 async def md5_of(path: Path) -> str:
@@ -529,3 +563,15 @@ async def md5_of(path: Path) -> str:
         return md5.hexdigest()
 
     return await asyncio.to_thread(digest)
+
+
+async def saved_already(target: Path, size: int | None, checksum: str | None) -> bool:
+    """Whether `target` holds the record file already (same size and md5), read in a worker thread."""
+    if size is None or not checksum:
+        return False
+    try:
+        if (await asyncio.to_thread(target.stat)).st_size != size:
+            return False
+    except OSError:
+        return False
+    return await md5_of(target) == checksum.removeprefix("md5:")
