@@ -153,13 +153,22 @@ class Transfers:
         raw = await self.session.call(lambda api, t: eossr.get_record(record_id).data, authenticated=False)
         if target_dir.exists() and not target_dir.is_dir():
             raise BadRequest(f"{folder} is a file, not a folder.", code="not_a_folder")
+        entries = raw.get("files") or []
+        if len(entries) > MAX_FILES:
+            raise BackendError(
+                "Zenodo",
+                f"the record lists {len(entries)} files, more than a record may hold.",
+                code="zenodo_too_many_files",
+            )
         plan: list[tuple[str, Path, int | None]] = []
-        for entry in raw.get("files") or []:
+        for entry in entries:
             info = file_info(entry)
             url = (entry.get("links") or {}).get("self") or (entry.get("links") or {}).get("download")
             if not SAFE_NAME.match(info.name) or info.name in (".", "..") or not url:
                 raise BackendError(
-                    "Zenodo", f"the record lists a file that cannot be saved: {info.name[:80]!r}."
+                    "Zenodo",
+                    f"the record lists a file that cannot be saved: {info.name[:80]!r}.",
+                    code="zenodo_unsafe_file_name",
                 )
             target = resolve_within(self.root, f"{folder.rstrip('/')}/{info.name}")
             if resuming and await saved_already(target, info.size, info.checksum):
@@ -178,12 +187,13 @@ class Transfers:
             progress = ByteProgress(task.report, total)
             try:
                 async with self.session.http() as http:
-                    for url, target, _ in plan:
+                    for url, target, size in plan:
                         async with http.stream("GET", url) as answer:
                             if not answer.is_success:
                                 await answer.aread()
                                 check_response(answer, None)
-                            got = await save_stream(answer.aiter_bytes(CHUNK), target, progress.next_file())
+                            chunks = at_most(answer.aiter_bytes(CHUNK), size, target.name)
+                            got = await save_stream(chunks, target, progress.next_file())
                             progress.file_done(got)
             except asyncio.CancelledError:
                 raise
@@ -229,3 +239,17 @@ async def saved_already(target: Path, size: int | None, checksum: str | None) ->
     except OSError:
         return False
     return await md5_of(target) == checksum.removeprefix("md5:")
+
+
+async def at_most(chunks: AsyncIterator[bytes], size: int | None, name: str) -> AsyncIterator[bytes]:
+    """`chunks`, refused once they pass the size the record lists (a backend that sends without end)."""
+    got = 0
+    async for chunk in chunks:
+        got += len(chunk)
+        if size is not None and got > size:
+            raise BackendError(
+                "Zenodo",
+                f"{name} is longer than the {size} bytes the record lists; nothing was saved.",
+                code="zenodo_size_mismatch",
+            )
+        yield chunk

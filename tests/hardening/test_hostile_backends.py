@@ -1,0 +1,145 @@
+"""A backend is not trusted either: hostile Zenodo answers are refused with a specific code, nothing is
+written outside the folder asked for, and no partial file is left.
+
+The answers come from the dev stack's Zenodo stand-in started here with its `--hostile` test switch
+(devstack/zenodo/serve.py), on a port of its own, so the shared dev stack stays as it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from tornado.httpclient import HTTPClientError
+
+REPO = Path(__file__).resolve().parents[2]
+TOKEN = "hostile-test-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def hostile_zenodo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The Zenodo stand-in with its hostile records, in the dev stack's services venv."""
+    home = Path(os.environ.get("VRE_DEVSTACK_HOME", REPO / ".devstack"))
+    python = home / "venvs" / "services" / "bin" / "python"
+    port = free_port()
+    storage = tmp_path_factory.mktemp("hostile-zenodo")
+    server = subprocess.Popen(
+        [
+            *(str(python), str(REPO / "devstack/zenodo/serve.py"), "--port", str(port)),
+            *("--storage-dir", str(storage), "--token", TOKEN, "--hostile"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"{url}/api/records/990001", timeout=2).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        assert server.poll() is None and time.monotonic() < deadline, "the hostile stand-in did not start"
+        time.sleep(0.3)
+    yield url
+    server.terminate()
+    server.wait(10)
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config, hostile_zenodo, tmp_path):
+    return {
+        **jp_server_config,
+        "VRECommon": {"credentials_path": str(tmp_path / "credentials.json")},
+        "ZenodoExtension": {
+            "api_url": f"{hostile_zenodo}/api",
+            "timeout_seconds": 2,
+            "transfer_timeout_seconds": 30,
+        },
+    }
+
+
+def every_file(top: Path) -> set[str]:
+    return {str(p.relative_to(top)) for p in top.rglob("*")}
+
+
+async def fetch_error(jp_fetch, record_id: int) -> tuple[int, dict[str, Any]]:
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch(
+            "vre",
+            "api",
+            "zenodo",
+            "records",
+            str(record_id),
+            "fetch",
+            method="POST",
+            body=json.dumps({"folder": "data/in"}),
+        )
+    return err.value.code, json.loads(err.value.response.body)
+
+
+@pytest.mark.parametrize(
+    ("record_id", "status", "code"),
+    [
+        (990001, 502, "zenodo_unsafe_file_name"),  # ../../x
+        (990002, 502, "zenodo_unsafe_file_name"),  # /tmp/vre-hostile-absolute
+        (990003, 502, "zenodo_unsafe_file_name"),  # 300 characters
+        (990004, 502, "zenodo_malformed"),  # not JSON
+        (990006, 504, "backend_timeout"),  # slower than the client's timeout
+        (990007, 502, "zenodo_too_many_files"),  # more files than a record may hold
+    ],
+)
+async def test_a_hostile_record_is_refused_before_any_file_is_written(
+    jp_fetch, jp_root_dir, tmp_path, record_id, status, code
+):
+    before = every_file(tmp_path)
+    started = time.monotonic()
+    got_status, answer = await fetch_error(jp_fetch, record_id)
+    assert (got_status, answer["error"], answer["backend"]) == (status, code, "Zenodo"), answer
+    assert TOKEN not in json.dumps(answer)
+    assert time.monotonic() - started < 20, "a slow backend is cut off by the timeout"
+    assert every_file(tmp_path) == before, "nothing written anywhere, inside the root or out"
+    assert not Path("/tmp/vre-hostile-absolute").exists()
+
+
+async def test_a_file_longer_than_the_record_lists_is_cut_off_and_not_saved(jp_fetch, jp_root_dir, tmp_path):
+    """The record lists 16 bytes; the stand-in streams 64 MB: the task fails with a code, no file remains."""
+    answer = await jp_fetch(
+        "vre",
+        "api",
+        "zenodo",
+        "records",
+        "990005",
+        "fetch",
+        method="POST",
+        body=json.dumps({"folder": "data/in"}),
+    )
+    task_id = json.loads(answer.body)["id"]
+    deadline = time.monotonic() + 60
+    while True:
+        task = json.loads((await jp_fetch("vre", "api", "tasks", task_id)).body)
+        if task["state"] not in ("queued", "running"):
+            break
+        assert time.monotonic() < deadline
+        await asyncio.sleep(0.2)
+    assert task["state"] == "failed", task
+    assert task["error"]["error"] == "zenodo_size_mismatch", task["error"]
+    assert task["progress"]["done"] <= 16
+    folder = jp_root_dir / "data" / "in"
+    assert not folder.exists() or list(folder.iterdir()) == [], "neither the file nor a .part is left"
+    assert {p for p in every_file(tmp_path) if p.endswith(".part")} == set()
