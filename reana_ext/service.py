@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from vre_common.context import VREContext
-from vre_common.errors import BadRequest, Conflict, Forbidden, NotFound
+from vre_common.errors import BackendError, BadRequest, Conflict, Forbidden, NotFound, VREError
 from vre_common.models import TaskInfo
 from vre_common.paths import resolve_within
 from vre_common.streams import ByteProgress, read_file, save_stream
@@ -376,7 +376,7 @@ class ReanaService:
             raise NotFound(
                 f"Not in the workflow's workspace: {', '.join(missing[:5])}.", code="not_in_workspace"
             )
-        plan = [(name, resolve_within(folder, name), available[name]) for name in wanted]
+        plan = [(name, _local_name(folder, name), available[name]) for name in wanted]
         if resuming:
             saved = await self.vre.executor.run(
                 "workspace",
@@ -479,3 +479,19 @@ class ReanaService:
     async def delete_secret(self, name: str) -> SecretList:
         await self.api.call("DELETE", "/secrets/", json=[name])
         return await self.secrets()
+
+
+def _local_name(folder: Path, name: str) -> Path:
+    """Where the workspace file `name` is saved in `folder`; a name the workspace listing should never
+    have given (leaving the folder, absolute, a part too long to be a file name) is REANA's fault."""
+    unsafe = BackendError(
+        "REANA",
+        f"the workspace lists a file that cannot be saved: {name[:80]!r}.",
+        code="reana_unsafe_file_name",
+    )
+    if any(len(part) > 255 for part in name.split("/")):
+        raise unsafe
+    try:
+        return resolve_within(folder, name)
+    except VREError:
+        raise unsafe from None

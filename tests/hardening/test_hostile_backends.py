@@ -1,8 +1,9 @@
-"""A backend is not trusted either: hostile Zenodo answers are refused with a specific code, nothing is
-written outside the folder asked for, and no partial file is left.
+"""A backend is not trusted either: hostile Zenodo and REANA answers are refused with a specific code,
+nothing is written outside the folder asked for, and no partial file is left.
 
-The answers come from the dev stack's Zenodo stand-in started here with its `--hostile` test switch
-(devstack/zenodo/serve.py), on a port of its own, so the shared dev stack stays as it is.
+The answers come from the dev stack's Zenodo and REANA stand-ins started here with their test switches
+(`--hostile` in devstack/zenodo/serve.py, VRE_REANA_HOSTILE=1 in devstack/reana/server.py), on ports
+of their own, so the shared dev stack stays as it is.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from tornado.httpclient import HTTPClientError
 
 REPO = Path(__file__).resolve().parents[2]
 TOKEN = "hostile-test-token"
+HOSTILE_NAMES = ("../../x", "/tmp/vre-hostile-absolute", "a" * 300)  # as the REANA stand-in lists them
 
 
 def free_port() -> int:
@@ -61,11 +63,52 @@ def hostile_zenodo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.wait(10)
 
 
+def wait_until_up(url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(url, timeout=2).status_code < 500:
+                return
+        except httpx.TransportError:
+            pass
+        assert server.poll() is None and time.monotonic() < deadline, f"the stand-in at {url} did not start"
+        time.sleep(0.3)
+
+
+@pytest.fixture(scope="module")
+def hostile_reana(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The REANA stand-in listing hostile names in every workspace; its own home, so the dev stack's
+    services/reana.json is not overwritten."""
+    home = Path(os.environ.get("VRE_DEVSTACK_HOME", REPO / ".devstack"))
+    python = home / "venvs" / "services" / "bin" / "python"
+    port = free_port()
+    own_home = tmp_path_factory.mktemp("hostile-reana")
+    env = {
+        "PATH": os.environ["PATH"],
+        "VRE_DEVSTACK_HOME": str(own_home),
+        "VRE_REANA_PORT": str(port),
+        "VRE_REANA_TOKEN": TOKEN,
+        "VRE_REANA_HOSTILE": "1",
+    }
+    server = subprocess.Popen(
+        [str(python), str(REPO / "devstack/reana/server.py")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_until_up(f"{url}/api/info?access_token={TOKEN}", server)
+    yield url
+    server.terminate()
+    server.wait(10)
+
+
 @pytest.fixture
-def jp_server_config(jp_server_config, hostile_zenodo, tmp_path):
+def jp_server_config(jp_server_config, hostile_zenodo, hostile_reana, tmp_path):
     return {
         **jp_server_config,
         "VRECommon": {"credentials_path": str(tmp_path / "credentials.json")},
+        "ReanaExtension": {"server_url": hostile_reana, "call_timeout_seconds": 10},
         "ZenodoExtension": {
             "api_url": f"{hostile_zenodo}/api",
             "timeout_seconds": 2,
@@ -143,3 +186,42 @@ async def test_a_file_longer_than_the_record_lists_is_cut_off_and_not_saved(jp_f
     folder = jp_root_dir / "data" / "in"
     assert not folder.exists() or list(folder.iterdir()) == [], "neither the file nor a .part is left"
     assert {p for p in every_file(tmp_path) if p.endswith(".part")} == set()
+
+
+async def hostile_workflow(jp_fetch, jp_root_dir) -> str:
+    body = json.dumps({"fields": {"token": TOKEN}})
+    await jp_fetch("vre", "api", "credentials", "reana", "default", method="PUT", body=body)
+    (jp_root_dir / "wf").mkdir()
+    (jp_root_dir / "wf" / "reana.yaml").write_text(
+        "version: 0.9.0\nworkflow:\n  type: serial\n  specification:\n    steps:\n"
+        "      - environment: 'docker.io/library/python:3.12'\n        commands: [echo hi]\n"
+    )
+    made = await jp_fetch(
+        "vre", "api", "reana", "workflows", method="POST", body=json.dumps({"path": "wf", "name": "hostile"})
+    )
+    return json.loads(made.body)["id"]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES, ids=["dotdot", "absolute", "long"])
+async def test_a_hostile_reana_workspace_name_is_refused_before_any_file_is_written(
+    jp_fetch, jp_root_dir, tmp_path, name
+):
+    workflow = await hostile_workflow(jp_fetch, jp_root_dir)
+    listing = json.loads((await jp_fetch("vre", "api", "reana", "workflows", workflow, "files")).body)
+    assert name in [item["name"] for item in listing["items"]], "the stand-in lists the hostile name"
+    before = every_file(tmp_path)
+    with pytest.raises(HTTPClientError) as err:
+        await jp_fetch(
+            "vre",
+            "api",
+            "reana",
+            "workflows",
+            workflow,
+            "download",
+            method="POST",
+            body=json.dumps({"target": "out", "files": [name]}),
+        )
+    answer = json.loads(err.value.response.body)
+    assert (err.value.code, answer["error"], answer["backend"]) == (502, "reana_unsafe_file_name", "REANA")
+    assert every_file(tmp_path) == before
+    assert not Path("/tmp/vre-hostile-absolute").exists()
