@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -104,10 +105,20 @@ def hostile_reana(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def jp_server_config(jp_server_config, hostile_zenodo, hostile_reana, tmp_path):
+def jp_server_config(
+    jp_server_config, hostile_zenodo, hostile_reana, tmp_path, devstack_up, iam_tokens_config
+):
+    rucio = devstack_up("iam", "rucio")["rucio"]
     return {
         **jp_server_config,
         "VRECommon": {"credentials_path": str(tmp_path / "credentials.json")},
+        "IAMTokens": iam_tokens_config,
+        "RucioExtension": {
+            "instances": [
+                {"name": "dl", "rucio_base_url": rucio["rucio_host"], "auth_type": "oidc", "mode": "download"}
+            ],
+            "call_timeout_seconds": 30,
+        },
         "ReanaExtension": {"server_url": hostile_reana, "call_timeout_seconds": 10},
         "ZenodoExtension": {
             "api_url": f"{hostile_zenodo}/api",
@@ -225,3 +236,63 @@ async def test_a_hostile_reana_workspace_name_is_refused_before_any_file_is_writ
     assert (err.value.code, answer["error"], answer["backend"]) == (502, "reana_unsafe_file_name", "REANA")
     assert every_file(tmp_path) == before
     assert not Path("/tmp/vre-hostile-absolute").exists()
+
+
+def rucio_file(stack: dict[str, Any], tmp_path: Path, name: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A file registered in the dev stack's real Rucio under `name` (Rucio's schema here allows '/')."""
+    import logging
+
+    from rucio.client import Client
+    from rucio.client.uploadclient import UploadClient
+    from rucio.common.config import clean_cached_config
+
+    monkeypatch.setenv("RUCIO_CONFIG", stack["client_config"])
+    clean_cached_config()
+    local = tmp_path / f"payload-{uuid.uuid4().hex[:8]}"
+    local.write_bytes(b"hostile name\n")
+    scope = f"user.{stack['account']}"
+    item = {"path": str(local), "rse": stack["upload_rse"], "did_scope": scope, "did_name": name}
+    UploadClient(Client(), logger=logging.getLogger("upload")).upload(
+        [{**item, "register_after_upload": True}]
+    )
+    return f"{scope}:{name}"
+
+
+async def download_task(jp_fetch, did: str) -> dict[str, Any]:
+    answer = await jp_fetch(
+        "vre", "api", "rucio", "dl", "download", method="POST", body=json.dumps({"dids": [did]})
+    )
+    task_id = json.loads(answer.body)["id"]
+    deadline = time.monotonic() + 120
+    while True:
+        task = json.loads((await jp_fetch("vre", "api", "tasks", task_id)).body)
+        if task["state"] not in ("queued", "running"):
+            return task
+        assert time.monotonic() < deadline, task
+        await asyncio.sleep(0.3)
+
+
+async def test_a_rucio_name_that_leads_outside_the_download_folder_is_refused(
+    jp_fetch, jp_root_dir, tmp_path, devstack_up, monkeypatch
+):
+    stack = devstack_up("iam", "rucio")["rucio"]
+    escape = f"escape-{uuid.uuid4().hex[:8]}"
+    did = rucio_file(stack, tmp_path / "..", f"x/../../../{escape}", monkeypatch)
+    before = every_file(tmp_path)
+    task = await download_task(jp_fetch, did)
+    assert (task["state"], task["error"]["error"]) == ("failed", "rucio_unsafe_name"), task
+    assert every_file(tmp_path) - before <= {"data/vre", "data/vre/tasks.json"}  # only the task journal
+    assert not list(tmp_path.parent.parent.rglob(escape))
+
+
+async def test_a_rucio_name_that_looks_absolute_stays_in_the_download_folder(
+    jp_fetch, jp_root_dir, tmp_path, devstack_up, monkeypatch
+):
+    stack = devstack_up("iam", "rucio")["rucio"]
+    leaf = f"abs-{uuid.uuid4().hex[:8]}"
+    did = rucio_file(stack, tmp_path / "..", f"/tmp/{leaf}", monkeypatch)
+    task = await download_task(jp_fetch, did)
+    assert task["state"] == "succeeded", task
+    (saved,) = [p for p in jp_root_dir.rglob(leaf)]
+    assert saved.read_bytes() == b"hostile name\n"
+    assert not Path(f"/tmp/{leaf}").exists()
