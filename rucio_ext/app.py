@@ -52,6 +52,12 @@ class RucioExtension(VREExtension):
         30, help="Timeout of each call to a Rucio server (searches, listings, rules)."
     ).tag(config=True)
 
+    resolve_wait_seconds = Float(
+        2,
+        help="How long a resolve request waits for the check of an attached collection before it "
+        "answers with the check's task (the frontend then asks again).",
+    ).tag(config=True)
+
     @cached_property
     def _loaded(self) -> tuple[dict[str, RucioInstance], list[str], str | None]:
         legacy = RucioConfig(config=self.config)
@@ -97,6 +103,12 @@ class RucioExtension(VREExtension):
                 "rucio_ext: no Rucio client configuration found; wrote a minimal one at %s", written
             )
         service = RucioService(
-            instances, default, self.vre, self.call_timeout_seconds, Path(self.serverapp.root_dir)
+            instances,
+            default,
+            self.vre,
+            self.call_timeout_seconds,
+            Path(self.serverapp.root_dir),
+            Path(self.serverapp.runtime_dir),
+            self.resolve_wait_seconds,
         )
         return rucio_routes(self.api_prefix, service)

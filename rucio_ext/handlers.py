@@ -99,6 +99,15 @@ class MakeAvailableHandler(RucioHandler):
         self.write_json(self.service.make_available(instance, body.dids), status=202)
 
 
+class VerifyHandler(RucioHandler):
+    """`POST <instance>/verify` {"dids": [...]}: a background task (202) reading every byte, comparing adler32."""
+
+    @web.authenticated
+    def post(self, instance: str) -> None:
+        body = self.parse_body(DIDList)
+        self.write_json(self.service.verify(instance, body.dids), status=202)
+
+
 class DownloadHandler(RucioHandler):
     """`POST <instance>/download` {"dids": [...]}: a background task (202), download mode only."""
 
@@ -148,6 +157,7 @@ def rucio_routes(prefix: str, service: RucioService) -> list[tuple[str, type, di
         (f"{prefix}/{INSTANCE}/dids/details", DetailsHandler, kwargs),
         (f"{prefix}/{INSTANCE}/make-available", MakeAvailableHandler, kwargs),
         (f"{prefix}/{INSTANCE}/availability", AvailabilityHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/verify", VerifyHandler, kwargs),
         (f"{prefix}/{INSTANCE}/download", DownloadHandler, kwargs),
         (f"{prefix}/{INSTANCE}/upload", UploadHandler, kwargs),
     ]

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from vre_common.models import ErrorBody
+from vre_common.models import ErrorBody, TaskInfo
 
 
 class InstanceInfo(BaseModel):
@@ -107,8 +107,16 @@ class ResolvedAttachment(BaseModel):
     variable: str
     did: str
     instance: str
-    # A file resolves to one path, a dataset or container to a list of paths.
-    value: str | list[str] | None = None
+    # A file resolves to its path.
+    value: str | None = None
+    # A dataset or container resolves to a file listing its files' paths, one per line (UTF-8), which the
+    # kernel reads; given only when every one of its `files` is there.
+    paths_file: str | None = None
+    files: int | None = None
+    # How many of `files` are not there yet (with `error` "not_available"), when they were counted.
+    missing: int | None = None
+    # The check of a large collection still running: ask again to collect its outcome.
+    task: TaskInfo | None = None
     error: ErrorBody | None = None
 
 

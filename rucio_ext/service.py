@@ -35,8 +35,10 @@ from .models import (
 )
 from .paging import StreamPages
 from .replication import Replication
+from .resolution import Resolutions
 from .session import RucioSession
 from .uploads import Uploads
+from .verify import Verification
 
 MAX_RSE_EXPRESSION = 500
 MAX_PAGE = 1000
@@ -81,12 +83,18 @@ class RucioService:
         vre: VREContext,
         timeout: float,
         jupyter_root: Path,
+        runtime_dir: Path,
+        resolve_wait_seconds: float = 2,
     ) -> None:
         self.default = default
         self._sessions = {name: RucioSession(inst, vre, timeout) for name, inst in instances.items()}
         self._replication = {name: Replication(s, vre.tasks) for name, s in self._sessions.items()}
         self._downloads = {name: Downloads(s, vre.tasks, jupyter_root) for name, s in self._sessions.items()}
         self._uploads = {name: Uploads(s, vre.tasks, jupyter_root) for name, s in self._sessions.items()}
+        self._verifications = {
+            name: Verification(s, vre.tasks, self._where(name).locator) for name, s in self._sessions.items()
+        }
+        self._resolutions = Resolutions(vre.tasks, runtime_dir / "vre-attachments", resolve_wait_seconds)
         # Per instance, so that a cursor only continues a listing of the instance that opened it.
         self._pages = {name: StreamPages() for name in instances}
 
@@ -198,6 +206,18 @@ class RucioService:
         parsed = [parse_did(did, wildcards=False) for did in dids]
         return self._replication[instance].start(parsed).info()
 
+    def _where(self, instance: str) -> Replication | Downloads:
+        """What finds an instance's files: the mounted RSE, or the download folder."""
+        if self.session(instance).instance.mode == "download":
+            return self._downloads[instance]
+        return self._replication[instance]
+
+    def verify(self, instance: str, dids: list[str]) -> TaskInfo:
+        """Start reading every byte of `dids`' files where the notebook reads them, comparing adler32."""
+        self.session(instance)
+        parsed = [parse_did(did, wildcards=False) for did in dids]
+        return self._verifications[instance].start(parsed).info()
+
     def download(self, instance: str, dids: list[str]) -> TaskInfo:
         """Start downloading `dids` into the instance's download folder; follow the returned task."""
         self.session(instance)
@@ -228,15 +248,25 @@ class RucioService:
         return await self._replication[instance].availability(parsed)
 
     async def resolve(self, attachments: list[Attachment]) -> ResolveResult:
-        """Local paths for a notebook's attached DIDs; each one that cannot resolve carries its own error."""
+        """Local paths for a notebook's attached DIDs; each one that cannot resolve carries its own error.
+
+        A file resolves to its path; a collection to a file listing its files' paths, once all of them
+        are there (a background task checks them; see `resolution.py`).
+        """
 
         async def one(attachment: Attachment) -> ResolvedAttachment:
             answer = ResolvedAttachment(**attachment.model_dump())
             try:
                 session = self.session(attachment.instance)
                 did = parse_did(attachment.did, wildcards=False)
-                where = self._downloads if session.instance.mode == "download" else self._replication
-                answer.value = await where[attachment.instance].local_paths(did)
+                where = self._where(attachment.instance)
+                kind = await session.call(lambda client: str(client.get_did(*did)["type"]).upper())
+                if kind == "FILE":
+                    answer.value = await where.file_path(did)
+                else:
+                    await self._resolutions.collection(
+                        answer, did, lambda task, out: where.check(did, task, out=out), where.how
+                    )
             except VREError as err:
                 answer.error = ErrorBody(error=err.code, message=err.message)
             return answer

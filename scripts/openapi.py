@@ -229,6 +229,14 @@ OPERATIONS = [
     ),
     Op(
         "post",
+        f"{R}/{{instance}}/verify",
+        "Read every byte of DIDs' files where notebooks read them, comparing adler32 (a task)",
+        common.TaskInfo,
+        status=202,
+        body=rucio.DIDList,
+    ),
+    Op(
+        "post",
         f"{R}/{{instance}}/download",
         "Download DIDs into the workspace (download mode; a task)",
         common.TaskInfo,

@@ -271,6 +271,32 @@ export class RucioModel {
     return task;
   }
 
+  /** The DID whose actions the panel shows (commands such as "Verify checksums" work on it). */
+  get selected(): DIDNode | null {
+    return this._selected;
+  }
+
+  /** Set the selected DID; returns how to unset it (a React effect's clean-up). */
+  select(node: DIDNode): () => void {
+    this._selected = node;
+    return () => {
+      if (this._selected === node) {
+        this._selected = null;
+      }
+    };
+  }
+
+  /**
+   * Start reading every byte of a DID's files where notebooks read them,
+   * comparing Rucio's adler32: a task with progress in bytes.
+   */
+  async verifyChecksums(node: DIDNode): Promise<ITaskInfo> {
+    const instance = this._requireInstance();
+    const task = await this.service.verify(instance, [node.did]);
+    this._follow(node, task);
+    return task;
+  }
+
   /** Start downloading a DID into the workspace (download mode). */
   async download(node: DIDNode): Promise<ITaskInfo> {
     const instance = this._requireInstance();
@@ -413,6 +439,7 @@ export class RucioModel {
   private _states = new Map<string, IDIDState>();
   private _statesChanged = new Signal<this, void>(this);
   private _started = new Map<string, ITaskInfo>();
+  private _selected: DIDNode | null = null;
 }
 
 const models = new WeakMap<IVREConnection, RucioModel>();

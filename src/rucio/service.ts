@@ -142,6 +142,11 @@ export class RucioService {
     return this._post(`${this._at(instance)}/make-available`, { dids });
   }
 
+  /** Read every byte of the DIDs' files where notebooks read them, comparing adler32 (a task). */
+  verify(instance: string, dids: string[]): Promise<ITaskInfo> {
+    return this._post(`${this._at(instance)}/verify`, { dids });
+  }
+
   download(instance: string, dids: string[]): Promise<ITaskInfo> {
     return this._post(`${this._at(instance)}/download`, { dids });
   }
