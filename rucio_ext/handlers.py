@@ -61,7 +61,8 @@ class SearchHandler(RucioHandler):
 
 
 class ContentHandler(RucioHandler):
-    """`GET <instance>/dids/content?did=scope:name&limit=&cursor=`: a container's or dataset's content."""
+    """`GET <instance>/dids/content?did=scope:name&limit=&cursor=&availability=1`: a container's or dataset's
+    content; with `availability=1`, each file's state on the mounted RSE too."""
 
     @web.authenticated
     async def get(self, instance: str) -> None:
@@ -70,6 +71,7 @@ class ContentHandler(RucioHandler):
             did=self.get_argument("did", ""),
             limit=self.int_argument("limit", DEFAULT_PAGE),
             cursor=self.get_argument("cursor", None),
+            availability=self.choice_argument("availability", ("0", "1"), "0") == "1",
         )
         self.write_json(page)
 

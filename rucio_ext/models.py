@@ -54,10 +54,19 @@ class DIDItem(BaseModel):
     adler32: str | None = None
 
 
+class Availability(BaseModel):
+    did: str
+    state: Literal["available", "replicating", "not_available"]
+    # Where the file is under the mount, when available.
+    path: str | None = None
+
+
 class DIDPage(BaseModel):
     items: list[DIDItem]
     # Pass back as `cursor` for the next page; null when this was the last one.
     next_cursor: str | None
+    # With `availability=1` (replica mode): the state of each file of the page, in the same order.
+    availability: list[Availability] | None = None
 
 
 class DIDList(BaseModel):
@@ -77,13 +86,6 @@ class UploadInput(BaseModel):
     dataset: str | None = None
     # Lifetime of the new rule (the dataset's, or each file's); none: kept until deleted.
     lifetime_days: int | None = Field(default=None, ge=1, le=3650)
-
-
-class Availability(BaseModel):
-    did: str
-    state: Literal["available", "replicating", "not_available"]
-    # Where the file is under the mount, when available.
-    path: str | None = None
 
 
 class AvailabilityList(BaseModel):

@@ -21,7 +21,7 @@ from vre_common.errors import BackendError, BadRequest, Conflict
 from vre_common.tasks import Task, TaskRegistry
 
 from .collection import SAMPLE, Locate, RucioFile, Tally, check_there, walk
-from .models import Availability, AvailabilityList
+from .models import Availability, AvailabilityList, DIDItem
 from .session import RucioSession, did_dict, list_replicas
 
 MOUNT = "mounted storage"
@@ -126,6 +126,43 @@ class Replication:
                 code="not_available",
             )
         return lambda client, files: self._replica_paths(client, files, rse)
+
+    async def whole_dataset(self, did: tuple[str, str]) -> dict[str, Any] | None:
+        """The mounted RSE's description when a rule putting all of `did` on it is OK, else None.
+
+        Then every file of `did` is there and its path follows from the RSE's naming rule, so a
+        page of its files needs no replica look-up (one cheap rule listing instead).
+        """
+        rse = self._require_replica_mode()
+
+        def ask(client: Client) -> dict[str, Any] | None:
+            rules = client.list_did_rules(*did)
+            if not any(r["rse_expression"] == rse and r["state"] == "OK" for r in rules):
+                return None
+            info = client.get_rse(rse)
+            return info if info.get("deterministic") else None
+
+        return await self.session.call(ask)
+
+    async def page_availability(
+        self, items: list[DIDItem], whole: dict[str, Any] | None
+    ) -> list[Availability]:
+        """The state of each file of a listed page: from the dataset's OK rule (`whole`), else per file."""
+        files = [RucioFile(i.scope, i.name, i.bytes, i.adler32) for i in items if i.did_type == "FILE"]
+        if not files:
+            return []
+        if whole is None:
+            return (await self.availability([(f.scope, f.name) for f in files])).files
+        paths = await self.session.vre.executor.run(
+            "Rucio", self.session.timeout, lambda: self._named_paths(whole, files)
+        )
+        there = await check_there(self.session, files, paths)
+        return [
+            Availability(did=f.did, state="available", path=p)
+            if ok
+            else Availability(did=f.did, state="not_available")
+            for f, p, ok in zip(files, paths, there, strict=True)
+        ]
 
     def _named_paths(self, info: dict[str, Any], files: list[RucioFile]) -> list[str | None]:
         lfns = [{"scope": f.scope, "name": f.name} for f in files]

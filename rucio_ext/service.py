@@ -176,24 +176,47 @@ class RucioService:
         items, next_cursor = await session.call(first)
         return DIDPage(items=items, next_cursor=next_cursor)
 
-    async def content(self, instance: str, did: str, limit: int, cursor: str | None) -> DIDPage:
-        """What a container holds (datasets, containers) or a dataset holds (files, with sizes and checksums)."""
+    async def content(
+        self, instance: str, did: str, limit: int, cursor: str | None, availability: bool = False
+    ) -> DIDPage:
+        """What a container holds (datasets, containers) or a dataset holds (files, with sizes and checksums).
+
+        With `availability` (replica mode), a dataset's files come with their state on the mounted RSE,
+        asked at the same time as the listing (see `Replication.page_availability`).
+        """
         session = self.session(instance)
         check_limit(limit)
         pages = self._pages[instance]
+        with_states = availability and session.instance.mode == "replica"
         if cursor:
-            return await self._next_page(session, pages, cursor, limit)
-        scope, name = parse_did(did, wildcards=False)
+            page = await self._next_page(session, pages, cursor, limit)
+        else:
+            scope, name = parse_did(did, wildcards=False)
 
-        def first(client: Client) -> tuple[list[DIDItem], str | None]:
-            kind = str(client.get_did(scope, name)["type"]).upper()
-            if kind == "FILE":
-                raise BadRequest(f"{scope}:{name} is a file; it has no content.", code="not_a_collection")
-            stream = client.list_files(scope, name) if kind == "DATASET" else client.list_content(scope, name)
-            return pages.first(stream, limit, did_item)
+            def first(client: Client) -> tuple[list[DIDItem], str | None]:
+                kind = str(client.get_did(scope, name)["type"]).upper()
+                if kind == "FILE":
+                    raise BadRequest(f"{scope}:{name} is a file; it has no content.", code="not_a_collection")
+                stream = (
+                    client.list_files(scope, name) if kind == "DATASET" else client.list_content(scope, name)
+                )
+                return pages.first(stream, limit, did_item)
 
-        items, next_cursor = await session.call(first)
-        return DIDPage(items=items, next_cursor=next_cursor)
+            if not with_states:
+                items, next_cursor = await session.call(first)
+                return DIDPage(items=items, next_cursor=next_cursor)
+            # The dataset-level answer does not need the page: ask both at once.
+            (items, next_cursor), whole = await asyncio.gather(
+                session.call(first),
+                self._replication[instance].whole_dataset(parse_did(did, wildcards=False)),
+            )
+            page = DIDPage(items=items, next_cursor=next_cursor)
+            page.availability = await self._replication[instance].page_availability(page.items, whole)
+            return page
+        if with_states:
+            whole = await self._replication[instance].whole_dataset(parse_did(did, wildcards=False))
+            page.availability = await self._replication[instance].page_availability(page.items, whole)
+        return page
 
     async def _next_page(self, session: RucioSession, pages: StreamPages, cursor: str, limit: int) -> DIDPage:
         # The stream continues reading from Rucio, so it runs in the executor too.

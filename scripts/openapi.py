@@ -196,6 +196,7 @@ OPERATIONS = [
             "did": text("`scope:name`"),
             "limit": integer("Items per page."),
             "cursor": text("`next_cursor` of the previous page."),
+            "availability": text("`1`: each file's state on the mounted RSE too (replica mode)."),
         },
     ),
     Op(

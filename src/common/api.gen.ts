@@ -1134,6 +1134,11 @@ export type components = {
             items: components["schemas"]["DIDItem"][];
             /** Next Cursor */
             next_cursor: string | null;
+            /**
+             * Availability
+             * @default null
+             */
+            availability: components["schemas"]["Availability"][] | null;
         };
         /** DeletedWorkflow */
         DeletedWorkflow: {
@@ -2773,6 +2778,8 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
+                /** @description `1`: each file's state on the mounted RSE too (replica mode). */
+                availability?: string;
             };
             header?: never;
             path: {

@@ -177,11 +177,24 @@ export class RucioModel {
     }
     node.expanded = !node.expanded;
     if (node.expanded && !node.children) {
-      node.children = this._listing(
-        cursor =>
-          this.service.content(instance.name, node.did, PAGE_SIZE, cursor),
-        node.depth + 1
-      );
+      // In replica mode a page comes with its files' states, asked with the listing itself.
+      const replica = instance.mode === 'replica';
+      node.children = this._listing(async cursor => {
+        const page = await this.service.content(
+          instance.name,
+          node.did,
+          PAGE_SIZE,
+          cursor,
+          replica
+        );
+        page.availability?.forEach(file =>
+          this._states.set(file.did, {
+            state: file.state,
+            path: file.path ?? undefined
+          })
+        );
+        return page;
+      }, node.depth + 1);
     }
     this._structureChanged();
     return node.expanded ? node.children!.loadMore() : Promise.resolve();

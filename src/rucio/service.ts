@@ -102,16 +102,21 @@ export class RucioService {
     return this._get(`${this._at(instance)}/dids/search`, params);
   }
 
+  /** A page of a collection's content; with `availability`, its files' states too (replica mode). */
   content(
     instance: string,
     did: string,
     limit: number,
-    cursor: string | null
+    cursor: string | null,
+    availability = false
   ): Promise<IDIDPage> {
     const params: [string, string][] = [
       ['did', did],
       ['limit', String(limit)]
     ];
+    if (availability) {
+      params.push(['availability', '1']);
+    }
     if (cursor) {
       params.push(['cursor', cursor]);
     }

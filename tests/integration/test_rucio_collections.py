@@ -72,6 +72,12 @@ async def availability(jp_fetch, dids: list[str]) -> dict[str, str]:
     return {a["did"]: a["state"] for a in json.loads(response.body)["files"]}
 
 
+async def page_states(jp_fetch, did: str) -> dict[str, str]:
+    _, page = await call(jp_fetch, "rucio", "vre", "dids", "content", did=did, availability="1")
+    assert [a["did"] for a in page["availability"]] == [f"{i['scope']}:{i['name']}" for i in page["items"]]
+    return {a["did"]: a["state"] for a in page["availability"]}
+
+
 def attachment_folder(jp_runtime_dir: Path) -> Path:
     return Path(jp_runtime_dir) / "vre-attachments"
 
@@ -87,6 +93,13 @@ async def test_a_partly_available_dataset_does_not_resolve_and_says_how_much_is_
     # Only one of its three files is brought onto the mounted RSE.
     assert (await make_available(jp_fetch, files[0]))["state"] == "succeeded"
     assert await availability(jp_fetch, files) == {
+        files[0]: "available",
+        files[1]: "not_available",
+        files[2]: "not_available",
+    }
+
+    # The panel's page of the dataset's files comes with the same states.
+    assert await page_states(jp_fetch, did) == {
         files[0]: "available",
         files[1]: "not_available",
         files[2]: "not_available",
@@ -110,6 +123,10 @@ async def test_a_partly_available_dataset_does_not_resolve_and_says_how_much_is_
     assert whole["error"] is None and (whole["files"], whole["missing"]) == (3, 0)
     paths = Path(whole["paths_file"]).read_text(encoding="utf-8").splitlines()
     assert len(paths) == 3
+    # With the dataset's rule OK, the page's states and paths come from the rule and the mount.
+    _, page = await call(jp_fetch, "rucio", "vre", "dids", "content", did=did, availability="1")
+    assert {a["state"] for a in page["availability"]} == {"available"}
+    assert sorted(a["path"] for a in page["availability"]) == sorted(paths)
     assert sorted(Path(p).read_bytes() for p in paths) == sorted(payloads.values())
 
 
@@ -124,6 +141,7 @@ async def test_a_file_gone_from_the_mount_or_truncated_counts_as_missing(jp_fetc
     scope = did.split(":")[0]
     states = await availability(jp_fetch, [f"{scope}:{p.name}" for p in by_name.values()])
     assert sorted(states.values()) == ["available", "not_available", "not_available"]
+    assert sorted((await page_states(jp_fetch, did)).values()) == sorted(states.values())
 
     answer = await resolve(jp_fetch, did)
     assert (answer["files"], answer["missing"], answer["paths_file"]) == (3, 2, None)
