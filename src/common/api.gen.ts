@@ -1278,6 +1278,11 @@ export type components = {
             message: string;
             /** Backend */
             backend?: string;
+            /**
+             * Login Url
+             * @default null
+             */
+            login_url?: string | null;
         };
         /**
          * ExtensionStatus
@@ -2100,7 +2105,7 @@ export type components = {
              * Source
              * @default null
              */
-            source: ("environment" | "file" | "refresh") | null;
+            source: ("environment" | "file" | "refresh" | "hub") | null;
             /**
              * Expires At
              * @default null
@@ -2112,7 +2117,7 @@ export type components = {
              */
             refreshable: boolean;
             /** @default null */
-            error: components["schemas"]["ErrorBody"] | null;
+            error: components["schemas"]["ErrorResponse"] | null;
         };
         /** ValidationMessage */
         ValidationMessage: {
