@@ -65,13 +65,18 @@ class HubUser:
         if "jupyterhub-hub-login" not in self.browser.cookies:
             raise LoginFailed(f"no hub session cookie after signing in as {self.name}")
 
+    def _xsrf(self) -> str | None:
+        """The hub's XSRF cookie (the hub's pages may set it more than once, per path)."""
+        found = {c.path: c.value for c in self.browser.cookies.jar if c.name == "_xsrf"}
+        return found.get("/hub/") or next(iter(found.values()), None)
+
     def _xsrf_headers(self) -> dict[str, str]:
-        xsrf = self.browser.cookies.get("_xsrf", path="/hub/") or self.browser.cookies.get("_xsrf")
+        xsrf = self._xsrf()
         return {"X-XSRFToken": xsrf} if xsrf else {}
 
     def make_token(self) -> str:
         """A Hub API token of this user (what the browser's session could get), for calling the server."""
-        if not self.browser.cookies.get("_xsrf"):
+        if not self._xsrf():
             self.browser.get(self.hub["url"] + "/hub/home")
         answer = self.browser.post(
             f"{self.hub['api_url']}/users/{self.name}/tokens",
