@@ -46,12 +46,11 @@ def _iam_lifetime() -> int | None:
 def hub_stack(devstack_up: Callable[..., dict]) -> Iterator[dict]:
     """The whole dev stack with the hub, its IAM issuing short-lived tokens.
 
-    An IAM already running with another lifetime is restarted (signing key and refresh
-    tokens survive a restart) and given its lifetime back at the end.
+    An IAM already running with another lifetime is restarted, and at the end the IAM is
+    restarted with the lifetime it had (or its default) for the tests that follow.
     """
     previous = _iam_lifetime()
-    restart = previous is not None and previous != HUB_TEST_TOKEN_LIFETIME
-    if restart:
+    if previous is not None and previous != HUB_TEST_TOKEN_LIFETIME:
         subprocess.run([DEVSTACK, "down", "hub", "iam"], check=True, cwd=REPO)
     os.environ["VRE_IAM_TOKEN_LIFETIME"] = str(HUB_TEST_TOKEN_LIFETIME)
     try:
@@ -60,13 +59,15 @@ def hub_stack(devstack_up: Callable[..., dict]) -> Iterator[dict]:
         del os.environ["VRE_IAM_TOKEN_LIFETIME"]
     assert stack["iam"]["access_token_lifetime"] == HUB_TEST_TOKEN_LIFETIME
     yield stack
-    if restart:  # the tests after these expect the lifetime they started with
-        subprocess.run([DEVSTACK, "down", "hub", "iam"], check=True, cwd=REPO)
+    # The tests after these expect the IAM's own lifetime (the one it had, or its default):
+    # restart it (signing key and refresh tokens survive a restart).
+    subprocess.run([DEVSTACK, "down", "hub", "iam"], check=True, cwd=REPO)
+    if previous is not None:
         os.environ["VRE_IAM_TOKEN_LIFETIME"] = str(previous)
-        try:
-            subprocess.run([DEVSTACK, "up", "iam"], check=True, cwd=REPO)
-        finally:
-            del os.environ["VRE_IAM_TOKEN_LIFETIME"]
+    try:
+        subprocess.run([DEVSTACK, "up", "iam"], check=True, cwd=REPO)
+    finally:
+        os.environ.pop("VRE_IAM_TOKEN_LIFETIME", None)
 
 
 @pytest.fixture(scope="session")
