@@ -112,7 +112,9 @@ class Recorder:
             result = call()
         except Exception as err:  # a timeout or a refused connection is an error of this kind
             with self.lock:
-                self.errors[kind].append(type(err).__name__)
+                self.errors[kind].append(
+                    str(err)[:80] if isinstance(err, RuntimeError) else type(err).__name__
+                )
             return None
         with self.lock:
             self.times[kind].append(time.perf_counter() - started)
@@ -122,11 +124,11 @@ class Recorder:
 def first_page(user: HubUser) -> bool:
     content = user.api("GET", "rucio/devstack/dids/content", params={"did": DATASET, "limit": "100"})
     if content.status_code != 200:
-        raise RuntimeError(f"content {content.status_code}")
+        raise RuntimeError(f"content {content.status_code} {content.json().get('error')}")
     dids = [f"{i['scope']}:{i['name']}" for i in content.json()["items"]]
     availability = user.api("GET", "rucio/devstack/availability", params=[("did", d) for d in dids])
     if availability.status_code != 200:
-        raise RuntimeError(f"availability {availability.status_code}")
+        raise RuntimeError(f"availability {availability.status_code} {availability.json().get('error')}")
     return True
 
 
@@ -220,7 +222,8 @@ def report(figures: dict[str, Any]) -> str:
     for kind, f in figures["kinds"].items():
         p50 = f"{f['p50_s'] * 1000:.0f}" if f["p50_s"] is not None else "-"
         p99 = f"{f['p99_s'] * 1000:.0f}" if f["p99_s"] is not None else "-"
-        lines.append(f"{kind:28} {f['n']:>6} {p50:>9} {p99:>9} {f['errors']:>7}")
+        kinds = f" ({', '.join(f['error_kinds'])})" if f["error_kinds"] else ""
+        lines.append(f"{kind:28} {f['n']:>6} {p50:>9} {p99:>9} {f['errors']:>7}{kinds}")
     return "\n".join(lines)
 
 
