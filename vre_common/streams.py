@@ -11,11 +11,11 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
-from collections.abc import AsyncIterable, AsyncIterator, Callable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import no_space_left
+from .errors import local_file_error
 
 CHUNK = 1 << 20
 
@@ -28,30 +28,43 @@ async def save_stream(chunks: AsyncIterable[bytes], target: Path, on_bytes: Byte
     `target` appears only complete: on any error or cancellation the temporary
     file is removed and an existing `target` is left as it was.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = await asyncio.to_thread(
-        tempfile.mkstemp, dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-    )
+    try:
+        fd, tmp_name = await asyncio.to_thread(_open_temporary, target)
+    except OSError as err:
+        raise local_file_error(err, target.name) from None
     tmp = Path(tmp_name)
     handle = os.fdopen(fd, "wb")
     written = 0
     try:
-        async for chunk in chunks:
-            await asyncio.to_thread(handle.write, chunk)
+        async for chunk in chunks:  # an OSError from here is the backend's stream, not the workspace
+            await _local(asyncio.to_thread(handle.write, chunk), target)
             written += len(chunk)
             if on_bytes:
                 on_bytes(written)
-        await asyncio.to_thread(_flush_and_close, handle)
-        await asyncio.to_thread(tmp.replace, target)
-    except BaseException as err:
-        handle.close()
-        tmp.unlink(missing_ok=True)
-        if isinstance(err, OSError) and (
-            full := no_space_left(err, str(target.parent.name or target.parent))
-        ):
-            raise full from None
+        await _local(asyncio.to_thread(_flush_and_close, handle), target)
+        await _local(asyncio.to_thread(tmp.replace, target), target)
+    except BaseException:
+        await asyncio.to_thread(_discard, handle, tmp)
         raise
     return written
+
+
+def _open_temporary(target: Path) -> tuple[int, str]:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+
+
+async def _local(step: Awaitable[object], target: Path) -> None:
+    """Await a step on the workspace file; its OSError is the workspace's problem, said as such."""
+    try:
+        await step
+    except OSError as err:
+        raise local_file_error(err, target.name) from None
+
+
+def _discard(handle: BinaryIO, tmp: Path) -> None:
+    handle.close()
+    tmp.unlink(missing_ok=True)
 
 
 def _flush_and_close(handle: BinaryIO) -> None:
@@ -63,14 +76,43 @@ def _flush_and_close(handle: BinaryIO) -> None:
 async def read_file(
     path: Path, on_bytes: BytesDone | None = None, chunk: int = CHUNK
 ) -> AsyncIterator[bytes]:
-    """The bytes of `path`, a chunk at a time (e.g. as an httpx request body), reporting bytes read."""
-    handle = await asyncio.to_thread(open, path, "rb")
+    """The bytes of `path`, a chunk at a time (e.g. as an httpx request body), reporting bytes read.
+
+    A file that cannot be read, or goes away, is a workspace error naming it, not a backend failure.
+    """
+    try:
+        handle = await asyncio.to_thread(open, path, "rb")
+    except OSError as err:
+        raise local_file_error(err, path.name) from None
     done = 0
     try:
-        while data := await asyncio.to_thread(handle.read, chunk):
+        while True:
+            try:
+                data = await asyncio.to_thread(handle.read, chunk)
+            except OSError as err:
+                raise local_file_error(err, path.name) from None
+            if not data:
+                break
             done += len(data)
             if on_bytes:
                 on_bytes(done)
             yield data
     finally:
         handle.close()
+
+
+class ByteProgress:
+    """Byte progress of files moved one after another, reported as one total to a task."""
+
+    def __init__(self, report: Callable[[int, int | None], None], total: int | None) -> None:
+        self.report, self.total, self.done = report, total, 0
+        report(0, total)
+
+    def next_file(self) -> BytesDone:
+        """For the file about to move: its bytes so far, added to those of the files before it."""
+        before = self.done
+        return lambda n: self.report(before + n, self.total)
+
+    def file_done(self, size: int) -> None:
+        self.done += size
+        self.report(self.done, self.total)

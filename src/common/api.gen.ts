@@ -1008,10 +1008,15 @@ export type components = {
              */
             doi?: string | null;
             /**
-             * Published
-             * @default false
+             * License
+             * @default null
              */
-            published?: boolean;
+            license?: string | null;
+            /**
+             * Write
+             * @default true
+             */
+            write?: boolean;
         };
         /** CrateResult */
         CrateResult: {
@@ -1019,6 +1024,8 @@ export type components = {
             path: string;
             /** Files */
             files: string[];
+            /** Bytes */
+            bytes: number;
             /** Doi */
             doi: string | null;
         };
@@ -1840,11 +1847,8 @@ export type components = {
             name: string;
             /** Status */
             status: string;
-            /**
-             * Engine
-             * @default serial
-             */
-            engine?: string;
+            /** Engine */
+            engine: string;
             /**
              * Server Url
              * @default null

@@ -156,9 +156,13 @@ export class ReanaClient {
   addSecret(
     name: string,
     source: SecretSource,
-    type: 'env' | 'file' = 'env'
+    type: 'env' | 'file' = 'env',
+    overwrite = false
   ): Promise<{ secrets: ISecret[] }> {
-    return this._call('secrets', post({ name, type, source }));
+    return this._call(
+      'secrets',
+      post({ name, type, source, ...(overwrite ? { overwrite } : {}) })
+    );
   }
 
   deleteSecret(name: string): Promise<{ secrets: ISecret[] }> {

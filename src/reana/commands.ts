@@ -10,7 +10,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { IVREConnection } from '../common/connection';
 import { asAPIError } from '../common/request';
 import { askToRun, workflowName } from './RunDialog';
-import { workflowsModel } from './state';
+import { IReanaWorkflows } from './tokens';
 
 export const RUN_COMMAND = 'jupyterlab-vre:run-on-reana';
 const SPEC_NAMES = ['reana.yaml', 'reana.yml'];
@@ -25,16 +25,16 @@ export const reanaCommandsPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-vre:reana-commands',
   description: 'Run a folder with a reana.yaml on REANA from the file browser.',
   autoStart: true,
-  requires: [IVREConnection, IDefaultFileBrowser],
+  requires: [IVREConnection, IReanaWorkflows, IDefaultFileBrowser],
   optional: [ITranslator],
   activate: (
     app: JupyterFrontEnd,
     connection: IVREConnection,
+    model: IReanaWorkflows,
     browser: IDefaultFileBrowser,
     translator: ITranslator | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_vre');
-    const model = workflowsModel(connection, trans);
     const selected = () => browser.selectedItems().next()?.value ?? null;
 
     app.commands.addCommand(RUN_COMMAND, {

@@ -157,6 +157,16 @@ test('from a Rucio dataset to a REANA run to a Zenodo DOI, with an RO-Crate', as
   await dialog.getByRole('button', { name: 'OK' }).click();
   await expect(dialog.locator('input')).toHaveValue('Doe, Jane');
   await dialog.getByRole('button', { name: 'OK' }).click();
+  // The draft is in the notebook at once; the files go up, then the Zenodo panel's own
+  // review asks for the same explicit confirmation before anything is published.
+  const review = page.locator('.jp-vre-ZenodoReview');
+  await expect(review).toBeVisible({ timeout: 120_000 });
+  expect((await metadata(page)).lifecycle.step).toBe('draft');
+  await expect(review.getByText('results__heads.txt')).toBeVisible();
+  const publishButton = review.getByRole('button', { name: 'Publish' });
+  await expect(publishButton).toBeDisabled();
+  await review.locator('.jp-vre-ZenodoReview-confirm input').check();
+  await publishButton.click();
   await expect(status).toContainText(`DOI ${facts.zenodo.doi_prefix}`, {
     timeout: 120_000
   });
