@@ -26,7 +26,14 @@ async function signIn(page: Page, user: string): Promise<void> {
 
 async function openLab(page: Page, user: string): Promise<void> {
   await signIn(page, user);
-  await page.waitForURL(`**/user/${user}/lab**`, { timeout: 180000 });
+  try {
+    await page.waitForURL(`**/user/${user}/lab**`, { timeout: 150000 });
+  } catch {
+    // JupyterHub's spawn page follows the spawn through an event stream, which a loaded machine
+    // can close before "ready"; the server is up then, and the user opens it as they would.
+    await page.goto(`/user/${user}/lab`);
+    await page.waitForURL(`**/user/${user}/lab**`, { timeout: 120000 });
+  }
   await expect(page.locator('#jp-main-dock-panel')).toBeVisible({
     timeout: 120000
   });
