@@ -1324,6 +1324,11 @@ export type components = {
             message: string;
             /** Backend */
             backend?: string;
+            /**
+             * Login Url
+             * @default null
+             */
+            login_url?: string | null;
         };
         /**
          * ExtensionStatus
@@ -2160,7 +2165,7 @@ export type components = {
              * Source
              * @default null
              */
-            source: ("environment" | "file" | "refresh") | null;
+            source: ("environment" | "file" | "refresh" | "hub") | null;
             /**
              * Expires At
              * @default null
@@ -2172,7 +2177,7 @@ export type components = {
              */
             refreshable: boolean;
             /** @default null */
-            error: components["schemas"]["ErrorBody"] | null;
+            error: components["schemas"]["ErrorResponse"] | null;
         };
         /** ValidationMessage */
         ValidationMessage: {
