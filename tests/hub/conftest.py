@@ -42,13 +42,18 @@ def _iam_lifetime() -> int | None:
     return json.loads(stack_file.read_text()).get("iam", {}).get("access_token_lifetime")
 
 
+# Set while the hub stack runs: gives the IAM back its own lifetime (see pytest_runtest_teardown).
+_restore_iam: Callable[[], None] | None = None
+
+
 @pytest.fixture(scope="session")
 def hub_stack(devstack_up: Callable[..., dict]) -> Iterator[dict]:
     """The whole dev stack with the hub, its IAM issuing short-lived tokens.
 
-    An IAM already running with another lifetime is restarted, and at the end the IAM is
-    restarted with the lifetime it had (or its default) for the tests that follow.
+    An IAM already running with another lifetime is restarted, and after the last hub test the
+    IAM is restarted with the lifetime it had (or its default) for the tests that follow.
     """
+    global _restore_iam
     previous = _iam_lifetime()
     if previous is not None and previous != HUB_TEST_TOKEN_LIFETIME:
         subprocess.run([DEVSTACK, "down", "hub", "iam"], check=True, cwd=REPO)
@@ -58,16 +63,29 @@ def hub_stack(devstack_up: Callable[..., dict]) -> Iterator[dict]:
     finally:
         del os.environ["VRE_IAM_TOKEN_LIFETIME"]
     assert stack["iam"]["access_token_lifetime"] == HUB_TEST_TOKEN_LIFETIME
+
+    def restore() -> None:
+        # Signing key and refresh tokens survive the restart.
+        subprocess.run([DEVSTACK, "down", "hub", "iam"], check=True, cwd=REPO)
+        if previous is not None:
+            os.environ["VRE_IAM_TOKEN_LIFETIME"] = str(previous)
+        try:
+            subprocess.run([DEVSTACK, "up", "iam"], check=True, cwd=REPO)
+        finally:
+            os.environ.pop("VRE_IAM_TOKEN_LIFETIME", None)
+
+    _restore_iam = restore
     yield stack
-    # The tests after these expect the IAM's own lifetime (the one it had, or its default):
-    # restart it (signing key and refresh tokens survive a restart).
-    subprocess.run([DEVSTACK, "down", "hub", "iam"], check=True, cwd=REPO)
-    if previous is not None:
-        os.environ["VRE_IAM_TOKEN_LIFETIME"] = str(previous)
-    try:
-        subprocess.run([DEVSTACK, "up", "iam"], check=True, cwd=REPO)
-    finally:
-        os.environ.pop("VRE_IAM_TOKEN_LIFETIME", None)
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """After the last hub test, not at the end of the session: the tests that follow in other
+    folders (token refresh margins, for one) expect the IAM's own lifetime, not 10 s."""
+    global _restore_iam
+    here = Path(__file__).resolve().parent
+    if _restore_iam and (nextitem is None or Path(nextitem.path).resolve().parent != here):
+        restore, _restore_iam = _restore_iam, None
+        restore()
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from vre_api import call, fails, wait_for_task
+from vre_api import call, fails, resolve, wait_for_task
 
 
 @pytest.fixture(scope="module")
@@ -49,22 +49,6 @@ def jp_server_config(jp_server_config, stack, iam_tokens_config):
 async def make_available(jp_fetch, did: str) -> dict[str, Any]:
     _, task = await call(jp_fetch, "rucio", "vre", "make-available", method="POST", body={"dids": [did]})
     return await wait_for_task(jp_fetch, task["id"])
-
-
-async def resolve(jp_fetch, did: str, variable: str = "events") -> dict[str, Any]:
-    """Resolve one attachment, following its check until it has an outcome."""
-    body = {"attachments": [{"instance": "vre", "did": did, "variable": variable}]}
-    seen_task = False
-    for _ in range(600):
-        _, answer = await call(jp_fetch, "rucio", "resolve", method="POST", body=body)
-        item = answer["attachments"][0]
-        if item["task"] is None:
-            item["seen_task"] = seen_task
-            return item
-        seen_task = True
-        assert item["task"]["kind"] == "rucio.resolve"
-        await wait_for_task(jp_fetch, item["task"]["id"])
-    pytest.fail(f"{did} never resolved")
 
 
 async def availability(jp_fetch, dids: list[str]) -> dict[str, str]:
