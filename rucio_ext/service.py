@@ -12,6 +12,7 @@ from rucio.client import Client
 from vre_common.context import VREContext
 from vre_common.errors import BadRequest, NotFound, VREError
 from vre_common.models import ErrorBody, TaskInfo
+from vre_common.paths import RESOLVED_PATHS_DIR
 from vre_common.tasks import TaskRegistry
 
 from .config import RucioInstance
@@ -95,7 +96,7 @@ class RucioService:
         self._verifications = {
             name: Verification(s, vre.tasks, self._where(name).locator) for name, s in self._sessions.items()
         }
-        self._resolutions = Resolutions(vre.tasks, runtime_dir / "vre-attachments", resolve_wait_seconds)
+        self._resolutions = Resolutions(vre.tasks, runtime_dir / RESOLVED_PATHS_DIR, resolve_wait_seconds)
         # Per instance, so that a cursor only continues a listing of the instance that opened it.
         self._pages = {name: StreamPages() for name in instances}
         self._resumable(vre.tasks)

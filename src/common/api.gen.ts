@@ -1421,6 +1421,11 @@ export type components = {
              */
             value?: string | string[] | null;
             /**
+             * Paths File
+             * @default null
+             */
+            paths_file?: string | null;
+            /**
              * Kind
              * @default null
              */
