@@ -44,6 +44,15 @@ def _iam_lifetime() -> int | None:
 
 # Set while the hub stack runs: gives the IAM back its own lifetime (see pytest_runtest_teardown).
 _restore_iam: Callable[[], None] | None = None
+# The signed-in users of the session (hub_users), stopped before the hub goes down.
+_users: dict[str, HubUser] = {}
+
+
+def _stop_users() -> None:
+    while _users:
+        _, user = _users.popitem()
+        user.stop()
+        user.close()
 
 
 @pytest.fixture(scope="session")
@@ -65,7 +74,9 @@ def hub_stack(devstack_up: Callable[..., dict]) -> Iterator[dict]:
     assert stack["iam"]["access_token_lifetime"] == HUB_TEST_TOKEN_LIFETIME
 
     def restore() -> None:
-        # Signing key and refresh tokens survive the restart.
+        # The users' servers stop while the hub can still stop them; signing key and refresh
+        # tokens survive the IAM's restart.
+        _stop_users()
         subprocess.run([DEVSTACK, "down", "hub", "iam"], check=True, cwd=REPO)
         if previous is not None:
             os.environ["VRE_IAM_TOKEN_LIFETIME"] = str(previous)
@@ -91,18 +102,15 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
 @pytest.fixture(scope="session")
 def hub_users(hub_stack: dict) -> Iterator[Callable[[str], HubUser]]:
     """`login("jdoe")`: a signed-in user of the hub with a running server (one per name and session)."""
-    users: dict[str, HubUser] = {}
 
     def login(name: str) -> HubUser:
-        if name not in users:
+        if name not in _users:
             user = HubUser(hub_stack["hub"], name, hub_stack["iam"]["users"][name]["password"])
             user.login()
             user.make_token()
             user.spawn()
-            users[name] = user
-        return users[name]
+            _users[name] = user
+        return _users[name]
 
     yield login
-    for user in users.values():
-        user.stop()
-        user.close()
+    _stop_users()
