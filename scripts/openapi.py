@@ -157,7 +157,20 @@ OPERATIONS = [
         query={"kind": text('Only tasks whose kind starts with this, e.g. "rucio."')},
     ),
     Op("get", "/vre/api/tasks/{task_id}", "One background task", common.TaskInfo, errors=LOCAL),
-    Op("delete", "/vre/api/tasks/{task_id}", "Cancel a background task", common.TaskInfo, errors=LOCAL),
+    Op(
+        "delete",
+        "/vre/api/tasks/{task_id}",
+        "Cancel a background task (dismiss it when interrupted)",
+        common.TaskInfo,
+        errors=LOCAL,
+    ),
+    Op(
+        "post",
+        "/vre/api/tasks/{task_id}/resume",
+        "Start an interrupted task again; answers the new task",
+        common.TaskInfo,
+        errors=(*LOCAL, 409, 502, 504),
+    ),
     # --- Rucio -------------------------------------------------------------------------------
     Op("get", f"{R}/instances", "The configured Rucio instances", rucio.InstanceList, errors=(403,)),
     Op(
@@ -230,6 +243,7 @@ OPERATIONS = [
             "did": text("`scope:name`"),
             "limit": integer("Items per page."),
             "cursor": text("`next_cursor` of the previous page."),
+            "availability": text("`1`: each file's state on the mounted RSE too (replica mode)."),
         },
     ),
     Op(
@@ -260,6 +274,14 @@ OPERATIONS = [
         "Each file's state on the mounted RSE",
         rucio.AvailabilityList,
         query={"did": many("`scope:name`, repeated.")},
+    ),
+    Op(
+        "post",
+        f"{R}/{{instance}}/verify",
+        "Read every byte of DIDs' files where notebooks read them, comparing adler32 (a task)",
+        common.TaskInfo,
+        status=202,
+        body=rucio.DIDList,
     ),
     Op(
         "post",

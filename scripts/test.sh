@@ -13,7 +13,14 @@ declare -a results=()
 run() {
   local name=$1; shift
   printf '\n== %s\n' "$name"
-  if "$@"; then results+=("ok      $name"); else results+=("FAILED  $name"); fi
+  # Figures remember the step that measured them; the table marks those of a failed step.
+  export VRE_FIGURES_STEP=$name
+  if "$@"; then
+    results+=("ok      $name"); python scripts/figures.py --step "$name" ok
+  else
+    results+=("FAILED  $name"); python scripts/figures.py --step "$name" failed
+  fi
+  unset VRE_FIGURES_STEP
 }
 
 run "lint: ruff" bash -c 'ruff check . && ruff format --check .'
@@ -29,12 +36,35 @@ ui_tests() {
   for service in iam rucio reana zenodo; do
     devstack/devstack status "$service" >/dev/null || { devstack/devstack up "$service" && started+=("$service"); }
   done
-  (cd ui-tests && jlpm playwright test)
-  local rc=$?
+  # The servers' DEBUG logs and the browser storage dumps land in $VRE_UI_SCAN_DIR, scanned at the end.
+  export VRE_UI_SCAN_DIR="$PWD/ui-tests/.leak-scan"
+  rm -rf "$VRE_UI_SCAN_DIR"
+  local rc=0
+  (cd ui-tests && jlpm playwright test) || rc=1
+  # The wheel as users install it, in a venv of its own (ui-tests/wheel_server.sh).
+  (cd ui-tests && jlpm playwright test -c playwright.wheel.config.js) || rc=1
+  python tests/leakcheck.py "$VRE_UI_SCAN_DIR"/server.log "$VRE_UI_SCAN_DIR"/wheel-server.log \
+    "$VRE_UI_SCAN_DIR"/storage/*.json || rc=1
   ((${#started[@]})) && devstack/devstack down "${started[@]}"
   return $rc
 }
 run "UI: Galata in Chromium" ui_tests
+hub_ui_tests() {
+  # Chromium through the dev stack's JupyterHub (needs root: it creates system users). The IAM
+  # issues 10 s tokens here, so ten lifetimes of work take minutes; its lifetime is given back after.
+  local started=() service rc iam_was_up=false
+  devstack/devstack status iam >/dev/null && iam_was_up=true && devstack/devstack down iam
+  for service in rucio reana zenodo; do
+    devstack/devstack status "$service" >/dev/null || started+=("$service")
+  done
+  VRE_IAM_TOKEN_LIFETIME=10 devstack/devstack up hub || return 1
+  (cd ui-tests && jlpm playwright test -c hub/playwright.config.js)
+  rc=$?
+  devstack/devstack down hub iam "${started[@]}"
+  $iam_was_up && devstack/devstack up iam
+  return $rc
+}
+run "UI: Chromium through JupyterHub" hub_ui_tests
 
 printf '\n== figures\n'
 python scripts/figures.py

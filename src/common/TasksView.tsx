@@ -1,5 +1,5 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { closeIcon, UseSignal } from '@jupyterlab/ui-components';
+import { closeIcon, refreshIcon, UseSignal } from '@jupyterlab/ui-components';
 import React, { useEffect, useRef, useState } from 'react';
 
 import { announce } from './a11y';
@@ -60,6 +60,8 @@ function stateLabel(task: ITaskInfo, trans: TranslationBundle): string {
       return trans.__('Failed');
     case 'cancelled':
       return trans.__('Cancelled');
+    case 'interrupted':
+      return trans.__('Interrupted');
   }
 }
 
@@ -168,11 +170,13 @@ function Task(props: ITaskProps): JSX.Element {
   const { done, total } = task.progress;
   const known = total !== null && total > 0;
 
-  const cancel = async () => {
+  const act = async (action: 'cancel' | 'resume') => {
     setBusy(true);
     setError(null);
     try {
-      await tasks.cancel(task.id);
+      await (action === 'cancel'
+        ? tasks.cancel(task.id)
+        : tasks.resume(task.id));
     } catch (reason) {
       setError(asAPIError(reason).message);
     } finally {
@@ -198,13 +202,23 @@ function Task(props: ITaskProps): JSX.Element {
         {describeProgress(task.progress, trans)}
       </p>
       {task.error && <p className="jp-vre-Task-error">{task.error.message}</p>}
-      {active && (
+      {task.state === 'interrupted' && (
+        <ActionButton
+          icon={refreshIcon}
+          kind="primary"
+          label={trans.__('Resume')}
+          title={trans.__('Resume %1', task.title)}
+          disabled={busy}
+          onClick={() => void act('resume')}
+        />
+      )}
+      {(active || task.state === 'interrupted') && (
         <ActionButton
           icon={closeIcon}
           label={trans.__('Cancel')}
           title={trans.__('Cancel %1', task.title)}
           disabled={busy}
-          onClick={() => void cancel()}
+          onClick={() => void act('cancel')}
         />
       )}
       {error && (

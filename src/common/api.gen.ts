@@ -118,8 +118,25 @@ export type paths = {
         get: operations["getTasksTask_id"];
         put?: never;
         post?: never;
-        /** Cancel a background task */
+        /** Cancel a background task (dismiss it when interrupted) */
         delete: operations["deleteTasksTask_id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vre/api/tasks/{task_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an interrupted task again; answers the new task */
+        post: operations["postTasksTask_idResume"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -391,6 +408,23 @@ export type paths = {
         get: operations["getRucioInstanceAvailability"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vre/api/rucio/{instance}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read every byte of DIDs' files where notebooks read them, comparing adler32 (a task) */
+        post: operations["postRucioInstanceVerify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1260,6 +1294,11 @@ export type components = {
             items: components["schemas"]["DIDItem"][];
             /** Next Cursor */
             next_cursor: string | null;
+            /**
+             * Availability
+             * @default null
+             */
+            availability: components["schemas"]["Availability"][] | null;
         };
         /** DeletedWorkflow */
         DeletedWorkflow: {
@@ -1421,6 +1460,11 @@ export type components = {
             message: string;
             /** Backend */
             backend?: string;
+            /**
+             * Login Url
+             * @default null
+             */
+            login_url?: string | null;
         };
         /**
          * ExtendRuleInput
@@ -1537,6 +1581,11 @@ export type components = {
              * @default null
              */
             value?: string | string[] | null;
+            /**
+             * Paths File
+             * @default null
+             */
+            paths_file?: string | null;
             /**
              * Kind
              * @default null
@@ -2033,7 +2082,24 @@ export type components = {
              * Value
              * @default null
              */
-            value: string | string[] | null;
+            value: string | null;
+            /**
+             * Paths File
+             * @default null
+             */
+            paths_file: string | null;
+            /**
+             * Files
+             * @default null
+             */
+            files: number | null;
+            /**
+             * Missing
+             * @default null
+             */
+            missing: number | null;
+            /** @default null */
+            task: components["schemas"]["TaskInfo"] | null;
             /** @default null */
             error: components["schemas"]["ErrorBody"] | null;
         };
@@ -2318,7 +2384,7 @@ export type components = {
              * State
              * @enum {string}
              */
-            state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
             progress: components["schemas"]["Progress"];
             /** @default null */
             error: components["schemas"]["ErrorBody"] | null;
@@ -2356,7 +2422,7 @@ export type components = {
              * Source
              * @default null
              */
-            source: ("environment" | "file" | "refresh") | null;
+            source: ("environment" | "file" | "refresh" | "hub") | null;
             /**
              * Expires At
              * @default null
@@ -2368,7 +2434,7 @@ export type components = {
              */
             refreshable: boolean;
             /** @default null */
-            error: components["schemas"]["ErrorBody"] | null;
+            error: components["schemas"]["ErrorResponse"] | null;
         };
         /** ValidationMessage */
         ValidationMessage: {
@@ -2829,6 +2895,34 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    postTasksTask_idResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
     getRucioInstances: {
         parameters: {
             query?: never;
@@ -3174,6 +3268,8 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
+                /** @description `1`: each file's state on the mounted RSE too (replica mode). */
+                availability?: string;
             };
             header?: never;
             path: {
@@ -3319,6 +3415,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AvailabilityList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
+    postRucioInstanceVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                instance: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DIDList"];
+            };
+        };
+        responses: {
+            /** @description Accepted: a background task */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskInfo"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -17,6 +17,7 @@ import React from 'react';
 import { focusMainFieldSoon } from './a11y';
 import { IVREConnection, ServiceName } from './connection';
 import { IInstanceChoice, PanelHeader } from './PanelHeader';
+import { SigninNotice } from './SigninNotice';
 import { useExtensionStatus } from './StatusView';
 import { TasksView } from './TasksView';
 
@@ -114,6 +115,7 @@ function PanelBody(props: IPanelBodyProps): JSX.Element {
         instance={context.instance}
         details={options.details?.(context)}
       />
+      <SigninNotice auth={connection.auth} trans={trans} />
       <div className="jp-vre-Panel-task">{options.content?.(context)}</div>
       <TasksView tasks={connection.tasks} service={service} trans={trans} />
     </div>

@@ -17,6 +17,7 @@ import { ActionButton } from '../common/ActionButton';
 import { confirmDestructive } from '../common/confirm';
 import { IVREConnection } from '../common/connection';
 import { MiddleEllipsis } from '../common/MiddleEllipsis';
+import { usePoll } from '../common/polled';
 import { asAPIError } from '../common/request';
 import { formatBytes } from '../common/TasksView';
 import {
@@ -109,25 +110,10 @@ export function WorkflowDetails(props: IDetailsProps): JSX.Element {
       .catch(() => setSpec(null));
   }, [id, model]);
 
-  useEffect(() => {
-    let timer: number | undefined;
-    let stopped = false;
-    const tick = async () => {
-      const current = await load();
-      if (
-        !stopped &&
-        current &&
-        (isRunning(current) || current.status === 'created')
-      ) {
-        timer = window.setTimeout(() => void tick(), ACTIVE_SECONDS * 1000);
-      }
-    };
-    void tick();
-    return () => {
-      stopped = true;
-      window.clearTimeout(timer);
-    };
-  }, [load]);
+  // Every ACTIVE_SECONDS while the run may still change; once when it has ended.
+  const active =
+    workflow === null || isRunning(workflow) || workflow.status === 'created';
+  usePoll(`vre-reana-workflow-${id}`, load, active ? ACTIVE_SECONDS : 0);
 
   // Said to screen readers when the run's status changes.
   const status = workflow?.status;

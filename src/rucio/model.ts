@@ -287,11 +287,24 @@ export class RucioModel {
       return Promise.resolve();
     }
     if (!node.children) {
-      node.children = this._listing(
-        cursor =>
-          this.service.content(instance.name, node.did, PAGE_SIZE, cursor),
-        node.depth + 1
-      );
+      // In replica mode a page comes with its files' states, asked with the listing itself.
+      const replica = instance.mode === 'replica';
+      node.children = this._listing(async cursor => {
+        const page = await this.service.content(
+          instance.name,
+          node.did,
+          PAGE_SIZE,
+          cursor,
+          replica
+        );
+        page.availability?.forEach(file =>
+          this._states.set(file.did, {
+            state: file.state,
+            path: file.path ?? undefined
+          })
+        );
+        return page;
+      }, node.depth + 1);
     }
     this._path = [...this._path, node];
     this._selected.clear();
@@ -390,6 +403,20 @@ export class RucioModel {
   async makeAvailable(nodes: readonly DIDNode[]): Promise<ITaskInfo> {
     const instance = this._requireInstance();
     const task = await this.service.makeAvailable(
+      instance,
+      nodes.map(node => node.did)
+    );
+    this._follow(nodes, task);
+    return task;
+  }
+
+  /**
+   * Start reading every byte of the DIDs' files where notebooks read them,
+   * comparing Rucio's adler32: one task with progress in bytes.
+   */
+  async verifyChecksums(nodes: readonly DIDNode[]): Promise<ITaskInfo> {
+    const instance = this._requireInstance();
+    const task = await this.service.verify(
       instance,
       nodes.map(node => node.did)
     );

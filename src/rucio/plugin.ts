@@ -8,6 +8,7 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import {
   addBelowIcon,
+  checkIcon,
   downloadIcon,
   folderIcon,
   LabIcon,
@@ -72,6 +73,7 @@ export const CommandIDs = {
   upload: 'jupyterlab-vre:rucio-upload',
   makeAvailable: 'jupyterlab-vre:rucio-make-available',
   download: 'jupyterlab-vre:rucio-download',
+  verify: 'jupyterlab-vre:rucio-verify',
   insert: 'jupyterlab-vre:rucio-insert',
   openDID: 'jupyterlab-vre:rucio-open-did',
   openWebUI: 'jupyterlab-vre:rucio-open-webui'
@@ -148,7 +150,11 @@ export const rucioNotebookPlugin: JupyterFrontEndPlugin<void> = {
       isEnabled: hasNotebook,
       execute: () => notebooks.current?.inject()
     });
-    for (const command of [CommandIDs.attach, CommandIDs.inject]) {
+    for (const command of [
+      CommandIDs.attach,
+      CommandIDs.inject,
+      CommandIDs.verify
+    ]) {
       palette?.addItem({ command, category: trans.__(PALETTE_CATEGORY) });
     }
   }
@@ -181,6 +187,36 @@ function addSelectionCommands(
     isVisible: () => !replica(),
     isEnabled: () => model.selection.length > 0,
     execute: () => actions.download(model.selection)
+  });
+  app.commands.addCommand(CommandIDs.verify, {
+    label: trans.__('Verify the checksums of the selected Rucio DID'),
+    caption: trans.__(
+      'Read every byte of its files where notebooks read them and compare them with Rucio’s adler32'
+    ),
+    icon: checkIcon,
+    isEnabled: () => model.selection.length > 0,
+    execute: async () => {
+      const nodes = model.selection;
+      if (nodes.length === 0) {
+        return;
+      }
+      const names = nodes.map(node => node.did).join(', ');
+      try {
+        await model.verifyChecksums(nodes);
+        Notification.info(trans.__('Verifying the checksums of %1…', names), {
+          autoClose: 3000
+        });
+      } catch (error) {
+        Notification.error(
+          trans.__(
+            'Verify checksums of %1 failed: %2',
+            names,
+            asAPIError(error).message
+          ),
+          { autoClose: false }
+        );
+      }
+    }
   });
   app.commands.addCommand(CommandIDs.openDID, {
     label: trans.__('Open'),
@@ -219,6 +255,7 @@ function addSelectionCommands(
     CommandIDs.download,
     CommandIDs.attach,
     CommandIDs.insert,
+    CommandIDs.verify,
     CommandIDs.openWebUI
   ];
   items.forEach((command, rank) =>

@@ -155,14 +155,14 @@ async def test_the_walk_runs_in_the_executor(root):
     finally:
         executor.shutdown()
     assert [f.name for f in found] == ["b.txt", "deeper/c.txt"]
-    assert threads and all(name.startswith("vre-blocking") for name in threads)
+    assert threads and all(name.startswith("vre-local") for name in threads)  # the local-work lane
 
 
 async def test_the_crate_lists_exactly_what_the_record_gets(root):
     """The crate is written from the Zenodo walk: same names, no caches, no hidden files, itself left out."""
     (root / "out" / "reana.yaml").write_text("version: 0.9.0\n")
     executor = BlockingExecutor(2)
-    service = LifecycleService(SimpleNamespace(executor=executor), str(root))
+    service = LifecycleService(SimpleNamespace(executor=executor), str(root), str(root / "runtime"))
     try:
         body = CrateInput(
             folder="out",
