@@ -34,7 +34,7 @@ import { formatBytes } from '../common/TasksView';
 import { makeAvailableBlocker, RucioActions, webUIUrl } from './actions';
 import { AttachmentsView } from './AttachmentsView';
 import { DIDNode, TreeRow } from './listing';
-import { IDIDState, RucioModel } from './model';
+import { IDIDState, PAGE_SIZE, RucioModel } from './model';
 import { MetadataList } from './MetadataList';
 import { ruleBadge, RulesView } from './RulesView';
 import { DIDTypeFilter, IDIDDetails, IRuleInfo } from './service';
@@ -756,6 +756,50 @@ export function commonFolder(paths: readonly string[]): string {
   return first.slice(0, depth).join('/') || '/';
 }
 
+/** Where an available DID is on the mount: a file's path, or the folder of a collection's files. */
+export interface IMountPlace {
+  path: string;
+  /** A collection's file count; null for a file. */
+  files: number | null;
+}
+
+/**
+ * Paths of a collection's files on the mount, from the first page of its
+ * listing and of up to five collections it holds (two levels down): enough
+ * to name their folder without listing a large collection whole.
+ */
+async function sampledPaths(
+  model: RucioModel,
+  instance: string,
+  did: string,
+  depth = 0
+): Promise<string[]> {
+  const page = await model.service.content(
+    instance,
+    did,
+    PAGE_SIZE,
+    null,
+    true
+  );
+  const paths = (page.availability ?? []).flatMap(file =>
+    file.path ? [file.path] : []
+  );
+  if (depth < 2) {
+    const inner = page.items.filter(item => item.did_type !== 'FILE');
+    for (const item of inner.slice(0, 5)) {
+      paths.push(
+        ...(await sampledPaths(
+          model,
+          instance,
+          `${item.scope}:${item.name}`,
+          depth + 1
+        ))
+      );
+    }
+  }
+  return paths;
+}
+
 function SelectionActions(
   props: IRucioViewProps & {
     actions: RucioActions;
@@ -767,7 +811,7 @@ function SelectionActions(
   const single = selection.length === 1 ? selection[0] : null;
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [paths, setPaths] = useState<string[] | null>(null);
+  const [mount, setMount] = useState<IMountPlace | null>(null);
   const instance = model.instance!;
   const state = single ? model.stateOf(single.did) : null;
   const notebooks = model.notebooks;
@@ -776,24 +820,32 @@ function SelectionActions(
     setMessage(null);
   }, [single?.did, selection.length]);
 
-  // Where an available DID lives on the mount: a file's path, a collection's files.
+  // Where an available DID lives on the mount: a file's path, a collection's folder.
   useEffect(() => {
-    setPaths(null);
+    setMount(null);
     if (!single || state?.state !== 'available') {
       return;
     }
     if (!single.isCollection && state.path) {
-      setPaths([state.path]);
+      setMount({ path: state.path, files: null });
       return;
     }
     let cancelled = false;
-    void model.service
-      .resolve([{ instance: instance.name, did: single.did, variable: 'x' }])
-      .then(([answer]) => {
-        if (!cancelled && answer?.value) {
-          setPaths(Array.isArray(answer.value) ? answer.value : [answer.value]);
-        }
-      })
+    const where = async (): Promise<IMountPlace | null> => {
+      // The server says whether the collection is whole on the mount, and how many files it has.
+      const [answer] = await model.service.resolve([
+        { instance: instance.name, did: single.did, variable: 'x' }
+      ]);
+      if (!answer?.paths_file || !answer.files) {
+        return null;
+      }
+      const paths = await sampledPaths(model, instance.name, single.did);
+      return paths.length
+        ? { path: commonFolder(paths), files: answer.files }
+        : null;
+    };
+    void where()
+      .then(place => !cancelled && setMount(place))
       .catch(() => undefined);
     return () => {
       cancelled = true;
@@ -827,8 +879,8 @@ function SelectionActions(
   const blocker = makeAvailableBlocker(model, selection, trans);
   const root = PageConfig.getOption('serverRoot');
   const openable =
-    single && !single.isCollection && paths?.[0]
-      ? underRoot(paths[0], root)
+    single && !single.isCollection && mount
+      ? underRoot(mount.path, root)
       : null;
   const noNotebook = !notebooks?.currentPanel
     ? trans.__('Open a notebook first')
@@ -942,7 +994,7 @@ function SelectionActions(
           node={single}
           model={model}
           trans={trans}
-          paths={paths}
+          mount={mount}
           openable={openable}
           app={app}
           webUI={webUI}
@@ -958,14 +1010,14 @@ function DIDDetails(props: {
   node: DIDNode;
   model: RucioModel;
   trans: TranslationBundle;
-  paths: string[] | null;
+  mount: IMountPlace | null;
   openable: string | null;
   app?: JupyterFrontEnd;
   webUI: string | null;
   actions: RucioActions;
   onMessage: (message: string) => void;
 }): JSX.Element {
-  const { node, model, trans, paths, openable, app, webUI, actions } = props;
+  const { node, model, trans, mount, openable, app, webUI, actions } = props;
   const [details, setDetails] = useState<{
     details: IDIDDetails;
     rules: IRuleInfo[];
@@ -991,45 +1043,37 @@ function DIDDetails(props: {
     };
   }, [node.did, instance.name]);
 
-  const folder = paths && node.isCollection ? commonFolder(paths) : null;
   return (
     <section
       className="jp-vre-DIDDetails"
       aria-label={trans.__('Details of %1', node.did)}
     >
       <h3 className="jp-vre-DIDDetails-name">{node.did}</h3>
-      {paths && (
+      {mount && (
         <div className="jp-vre-DIDDetails-mount">
           <span className="jp-vre-DIDDetails-label">
             {trans.__('On the mount')}
           </span>
-          <code title={node.isCollection ? paths.join('\n') : paths[0]}>
-            {node.isCollection
-              ? trans._n(
+          <code title={mount.path}>
+            {mount.files === null
+              ? mount.path
+              : trans._n(
                   '%2 (%1 file)',
                   '%2 (%1 files)',
-                  paths.length,
-                  folder ?? ''
-                )
-              : paths[0]}
+                  mount.files,
+                  mount.path
+                )}
           </code>
           <ActionButton
             icon={copyIcon}
             label={
-              node.isCollection
-                ? trans.__('Copy the paths')
-                : trans.__('Copy the path')
+              mount.files === null
+                ? trans.__('Copy the path')
+                : trans.__('Copy the folder')
             }
             iconOnly
             onClick={() =>
-              props.onMessage(
-                actions.copy(
-                  paths.join('\n'),
-                  node.isCollection
-                    ? trans._n('%1 path', '%1 paths', paths.length)
-                    : paths[0]
-                )
-              )
+              props.onMessage(actions.copy(mount.path, mount.path))
             }
           />
           {openable && app && (

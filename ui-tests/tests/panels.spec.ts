@@ -75,7 +75,7 @@ test.describe('VRE sidebar panels', () => {
     await page.locator('.jp-SideBar [data-id="jp-vre-reana-panel"]').click();
     const panel = page.locator('#jp-vre-reana-panel');
     await showDetails(panel);
-    await panel.getByRole('button', { name: 'Refresh' }).click();
+    await panel.getByRole('button', { name: 'Refresh', exact: true }).click();
     await showDetails(panel, false);
     // Broken: said at the top, prominently, with what to do.
     const alert = panel.locator('.jp-vre-Problem');
@@ -87,7 +87,7 @@ test.describe('VRE sidebar panels', () => {
     await page.screenshot({ path: path.join(IMAGES, 'panel-error.png') });
     await page.unroute(reanaStatus);
     await showDetails(panel);
-    await panel.getByRole('button', { name: 'Refresh' }).click();
+    await panel.getByRole('button', { name: 'Refresh', exact: true }).click();
     // Only REANA's own state is left to fix: no token entered yet.
     await expect(alert).not.toContainText('server extension did not answer');
     await expect(panel.getByText('Configured', { exact: true })).toBeVisible();

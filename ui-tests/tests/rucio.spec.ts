@@ -87,7 +87,7 @@ test.describe('The Rucio panel on the dev stack', () => {
     const mount = panel.locator('.jp-vre-DIDDetails-mount');
     await expect(mount).toContainText('(2 files)');
     await expect(
-      mount.getByRole('button', { name: 'Copy the paths' })
+      mount.getByRole('button', { name: 'Copy the folder' })
     ).toBeVisible();
 
     // Opened, it lists its files (breadcrumbs lead back), available too, with their path.
