@@ -2,7 +2,14 @@ import { nullTranslator } from '@jupyterlab/translation';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import React from 'react';
 
-import { announce, keepFocus, lastAnnouncement } from '../common/a11y';
+import { Widget } from '@lumino/widgets';
+
+import {
+  announce,
+  focusMainField,
+  keepFocus,
+  lastAnnouncement
+} from '../common/a11y';
 import { ActionBar, ActionButton } from '../common/ActionButton';
 import { splitForEllipsis, withoutScope } from '../common/MiddleEllipsis';
 import { findProblem } from '../common/PanelHeader';
@@ -59,6 +66,33 @@ describe('keepFocus', () => {
     await new Promise(resolve => requestAnimationFrame(resolve));
     expect(document.activeElement).toBe(fallback);
     fallback.remove();
+  });
+});
+
+describe('focusMainField', () => {
+  const panel = (html: string) => {
+    const widget = new Widget();
+    widget.node.innerHTML = html;
+    document.body.appendChild(widget.node);
+    return widget;
+  };
+
+  it('focuses the main field', () => {
+    const widget = panel(
+      '<button>Details</button><input data-vre-main-field="" aria-label="main">'
+    );
+    expect(focusMainField(widget)).toBe(true);
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('main');
+    widget.node.remove();
+  });
+
+  it('focuses the first enabled element while the main field is disabled', () => {
+    const widget = panel(
+      '<button disabled>Off</button><button data-vre-main-field="" disabled>Publish</button><button>Sign in</button>'
+    );
+    expect(focusMainField(widget)).toBe(true);
+    expect(document.activeElement?.textContent).toBe('Sign in');
+    widget.node.remove();
   });
 });
 

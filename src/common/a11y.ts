@@ -47,14 +47,21 @@ export const MAIN_FIELD_ATTRIBUTE = 'data-vre-main-field';
 /** Props that mark an input as its panel's main field. */
 export const mainField = { [MAIN_FIELD_ATTRIBUTE]: true };
 
-/** Focus a widget's main field (or, lacking one, its first focusable element). */
+/** Focus a widget's main field (or, lacking one or while it is disabled, its first enabled focusable element). */
 export function focusMainField(widget: Widget): boolean {
+  const usable = (element: HTMLElement) =>
+    !element.matches(':disabled') &&
+    element.getAttribute('aria-disabled') !== 'true';
   const node = widget.node;
+  const main = node.querySelector<HTMLElement>(`[${MAIN_FIELD_ATTRIBUTE}]`);
   const target =
-    node.querySelector<HTMLElement>(`[${MAIN_FIELD_ATTRIBUTE}]`) ??
-    node.querySelector<HTMLElement>(
-      'input, select, textarea, button, [tabindex="0"]'
-    );
+    main && usable(main)
+      ? main
+      : Array.from(
+          node.querySelectorAll<HTMLElement>(
+            'input, select, textarea, button, summary, a[href], [tabindex="0"]'
+          )
+        ).find(usable);
   if (!target) {
     return false;
   }

@@ -1,6 +1,7 @@
 import { Clipboard, InputDialog, Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import {
+  addBelowIcon,
   addIcon,
   Button,
   deleteIcon,
@@ -679,17 +680,17 @@ function RecordItem(
                   {formatBytes(file.size)}
                 </span>
               )}
-              <Button
-                small
-                minimal
+              <ActionButton
+                icon={downloadIcon}
+                label={trans.__('Fetch to workspace…')}
+                title={trans.__('Fetch %1 into the workspace', file.name)}
                 onClick={() => void fetchFiles([file.name])}
-              >
-                {trans.__('Fetch to workspace…')}
-              </Button>
+              />
               {onInsert && file.url && (
-                <Button
-                  small
-                  minimal
+                <ActionButton
+                  icon={addBelowIcon}
+                  label={trans.__('Insert into notebook')}
+                  title={trans.__('Insert a cell that reads %1', file.name)}
                   onClick={() =>
                     onInsert({
                       recordId: record.id,
@@ -699,9 +700,7 @@ function RecordItem(
                       folder: recordFolder(record.id)
                     })
                   }
-                >
-                  {trans.__('Insert into notebook')}
-                </Button>
+                />
               )}
             </li>
           ))}

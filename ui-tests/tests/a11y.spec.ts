@@ -145,7 +145,8 @@ for (const theme of ['light', 'dark'] as const) {
           `${tmpPath}/hello/${file}`
         );
       }
-      await page.locator('.jp-SideBar [data-id="filebrowser"]').click();
+      // Opened, not toggled: a click on the tab of an open sidebar closes it.
+      await page.sidebar.openTab('filebrowser');
       await page.filebrowser.openDirectory(tmpPath);
       await page
         .locator('.jp-DirListing-item[data-isdir="true"]', { hasText: 'hello' })

@@ -160,7 +160,7 @@ test.describe('The Rucio panel with the keyboard only', () => {
     );
     await expect(attachment).toContainText(dataset.did);
     await expect(attachment.locator('.jp-vre-Attachment-state')).toHaveText(
-      'Injected'
+      'Injected (2 files)'
     );
     await page.notebook.runCell(0);
     expect((await page.notebook.getCellTextOutput(0))?.[0].trim()).toBe('2');
