@@ -72,16 +72,25 @@ export function focusMainField(widget: Widget): boolean {
 /**
  * Focus a widget's main field once it is rendered, and again if whatever ran
  * the command (the command palette, closing) hands focus back elsewhere
- * within the next half second.
+ * within the next half second; never after the user clicks or types.
  */
 export function focusMainFieldSoon(widget: Widget, within = 500): void {
   const until = Date.now() + within;
+  let userActed = false;
+  const stop = () => {
+    userActed = true;
+  };
+  document.addEventListener('pointerdown', stop, true);
+  document.addEventListener('keydown', stop, true);
   const attempt = () => {
-    if (!widget.node.contains(document.activeElement)) {
+    if (!userActed && !widget.node.contains(document.activeElement)) {
       focusMainField(widget);
     }
-    if (Date.now() < until) {
+    if (!userActed && Date.now() < until) {
       window.setTimeout(attempt, 50);
+    } else {
+      document.removeEventListener('pointerdown', stop, true);
+      document.removeEventListener('keydown', stop, true);
     }
   };
   window.setTimeout(attempt, 0);

@@ -2,6 +2,8 @@ import { expect, IJupyterLabPageFixture, test } from './fixtures';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 
+import { actionBar, didRow, searchRucio } from './rucioPanel';
+
 /**
  * A Rucio attachment in a notebook with a real R kernel (Debian's r-base-core and
  * IRkernel, registered by scripts/bootstrap.sh --tests), on the dev stack's Rucio.
@@ -68,23 +70,12 @@ test.describe('An R kernel', () => {
     // A mark of this kernel's life, to show that the restart gives a new one.
     await page.notebook.addCell('code', MARK);
 
-    // Attach the dataset as `events` from the panel.
-    const panel = page.locator('#jp-vre-rucio-panel');
-    await page.locator('.jp-SideBar [data-id="jp-vre-rucio-panel"]').click();
-    await panel
-      .locator('.jp-vre-RucioView-instance select')
-      .selectOption('devstack');
-    await expect(panel.getByText('Connected.', { exact: true })).toBeVisible();
-    await panel.getByLabel('DID to search, as scope:name').fill(dataset.did);
-    await panel.getByLabel('Type of DID').selectOption('dataset');
-    await panel.getByRole('button', { name: 'Search' }).click();
-    await panel.locator(`.jp-vre-DID[data-did="${dataset.did}"]`).click();
-    await panel
-      .locator('.jp-vre-DIDActions')
-      .getByRole('button', { name: 'Attach to notebook' })
-      .click();
+    // Attach the dataset as `events` from the panel: search, select, Attach… in the action bar.
+    const panel = await searchRucio(page, dataset.did, 'dataset');
+    await didRow(panel, dataset.did).click();
+    await actionBar(panel).getByRole('button', { name: 'Attach…' }).click();
     const dialog = page.locator('.jp-Dialog');
-    await dialog.locator('input').fill('events');
+    await dialog.getByLabel('Variable name').fill('events');
     await dialog.getByRole('button', { name: 'Attach' }).click();
     const status = page.locator('.jp-vre-AttachmentsStatus');
     await expect(status).toHaveText('Rucio: 1 variable injected');
