@@ -146,9 +146,13 @@ class Replication:
             rule = max(rules, key=lambda r: r["locks_ok_cnt"])
             total = rule["locks_ok_cnt"] + rule["locks_replicating_cnt"] + rule["locks_stuck_cnt"]
             missing = total - rule["locks_ok_cnt"]
+            how = (
+                f"{missing} of {total} files are still being copied to {rse}"
+                if total
+                else f"Rucio has not yet started copying it to {rse}"  # INJECT: the rule's locks are not made yet
+            )
             raise Conflict(
-                f"{did[0]}:{did[1]} is not available yet: {missing} of {total} files are still being "
-                f"copied to {rse} (rule {str(rule['state']).lower()}).",
+                f"{did[0]}:{did[1]} is not available yet: {how} (rule {str(rule['state']).lower()}).",
                 code="not_available",
             )
         return lambda client, files: self._replica_paths(client, files, rse)
