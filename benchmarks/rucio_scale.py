@@ -228,9 +228,17 @@ def python_statement(item: dict[str, Any]) -> str:
 
 @contextmanager
 def kernel(python: Path, extension: str | None = None) -> Iterator[Any]:
+    from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import KernelManager
 
-    manager = KernelManager(kernel_cmd=[str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"])
+    manager = KernelManager()
+    # The kernel of `python`'s venv (jupyter_client 8 ignores `kernel_cmd`, and the default
+    # kernel is this venv's, where rucio-jupyterlab's kernel extension is not installed).
+    manager._kernel_spec = KernelSpec(
+        argv=[str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        display_name=python.parent.parent.name,
+        language="python",
+    )
     manager.start_kernel()
     client = manager.client()
     client.start_channels()
@@ -261,11 +269,11 @@ def their_inject(kc: Any, did: str, rows: list[dict[str, Any]]) -> None:
         ],
     }
     kc.session.send(
-        kc.shell_channel,
+        kc.shell_channel.socket,
         "comm_open",
         {"comm_id": comm_id, "target_name": "rucio-jupyterlab:kernel", "data": {}},
     )
-    kc.session.send(kc.shell_channel, "comm_msg", {"comm_id": comm_id, "data": data})
+    kc.session.send(kc.shell_channel.socket, "comm_msg", {"comm_id": comm_id, "data": data})
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         msg = kc.get_iopub_msg(timeout=600)
@@ -377,6 +385,22 @@ def bench_available(stack: dict[str, Any], did: str, repeat: int, theirs: bool) 
 # --- the first page, cold -----------------------------------------------------------------------
 
 
+def rucio_first_rows(stack: dict[str, Any], did: str, rows: int = 100) -> float:
+    """Seconds until Rucio's `list_files` stream has given `rows` files: the least any first page takes."""
+    import itertools
+
+    from rucio.client import Client
+    from rucio.common.config import clean_cached_config
+
+    os.environ["RUCIO_CONFIG"] = stack["rucio"]["client_config"]
+    clean_cached_config()
+    client = Client()
+    client.whoami()  # signed in before the clock starts
+    seconds, _ = timed(lambda: list(itertools.islice(client.list_files(*did.split(":")), rows)))
+    print(f"  Rucio list_files, first {rows} rows: {seconds * 1000:.1f} ms; {load()}", flush=True)
+    return seconds
+
+
 def bench_page(stack: dict[str, Any], did: str, repeat: int, theirs: bool) -> None:
     ours = []
     for _ in range(repeat):
@@ -393,6 +417,8 @@ def bench_page(stack: dict[str, Any], did: str, repeat: int, theirs: bool) -> No
         ours.append(seconds)
         print(f"  ours: {seconds * 1000:.1f} ms, states {states}; {load()}", flush=True)
     print(figure(f"ours, first page (100 files) with availability, cold server ({did})", ours))
+    floor = [rucio_first_rows(stack, did) for _ in range(repeat)]
+    print(figure("Rucio alone: list_files of the dataset to its 100th row (rucio-clients, signed in)", floor))
     if not theirs:
         return
     python = rucio_jupyterlab_python()
