@@ -86,7 +86,7 @@ class StartHandler(ReanaHandler):
     @web.authenticated
     async def post(self, workflow: str) -> None:
         body = self.parse_body(StartInput)
-        self.write_json(await self.service.start(workflow, body.parameters))
+        self.write_json(await self.service.start(workflow, body.parameters, body.operational_options))
 
 
 class StopHandler(ReanaHandler):
@@ -112,6 +112,14 @@ class LogsHandler(ReanaHandler):
     @web.authenticated
     async def get(self, workflow: str) -> None:
         self.write_json(await self.service.logs(workflow, self.get_arguments("step")))
+
+
+class GraphHandler(ReanaHandler):
+    """`GET workflows/<w>/graph[?path=folder]`: steps, dependencies and live status (Yadage: path needed)."""
+
+    @web.authenticated
+    async def get(self, workflow: str) -> None:
+        self.write_json(await self.service.graph(workflow, self.get_argument("path", "")))
 
 
 class FilesHandler(ReanaHandler):
@@ -169,6 +177,7 @@ def reana_routes(prefix: str, service: ReanaService) -> list[tuple[str, type, di
         (f"{workflow}/stop", StopHandler, kwargs),
         (f"{workflow}/upload", UploadHandler, kwargs),
         (f"{workflow}/logs", LogsHandler, kwargs),
+        (f"{workflow}/graph", GraphHandler, kwargs),
         (f"{workflow}/files", FilesHandler, kwargs),
         (f"{workflow}/download", DownloadHandler, kwargs),
         (f"{prefix}/secrets", SecretsHandler, kwargs),

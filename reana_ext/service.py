@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+import yaml
 
 from vre_common.context import VREContext
 from vre_common.errors import BadRequest, Conflict, NotFound, VREError
@@ -24,6 +27,8 @@ from vre_common.streams import read_file, save_stream
 from vre_common.tasks import Task
 
 from .client import ReanaAPI
+from .engines import check_options, creation_spec, input_parameters, load_yadage_stages, options_for
+from .graph import steps_of, with_status
 from .models import (
     DeletedWorkflow,
     ReanaConnection,
@@ -33,8 +38,10 @@ from .models import (
     SecretList,
     StepCounts,
     StepLog,
+    ValidationMessage,
     ValidationReport,
     Workflow,
+    WorkflowGraph,
     WorkflowLogs,
     WorkflowPage,
     WorkspaceFile,
@@ -119,19 +126,37 @@ class ReanaService:
                 f"{relative} is larger than 1 MB; that is not a reana.yaml.", code="spec_too_large"
             )
         text = await asyncio.to_thread(spec_file.read_text, errors="replace")
-        return await asyncio.to_thread(validate_text, text, spec_file.parent, relative)
+        report = await asyncio.to_thread(validate_text, text, spec_file.parent, relative)
+        if report.valid and report.specification is not None:
+            report.operational_options = options_for(str(report.workflow_type))
+            # CWL and Snakemake take their parameters from the file inputs.parameters.input names.
+            try:
+                loaded = await asyncio.to_thread(input_parameters, spec_file.parent, report.specification)
+            except VREError as err:
+                return report.model_copy(
+                    update={
+                        "valid": False,
+                        "specification": None,
+                        "messages": [
+                            ValidationMessage(
+                                severity="error",
+                                key="inputs.parameters.input",
+                                line=None,
+                                message=err.message,
+                            ),
+                            *report.messages,
+                        ],
+                    }
+                )
+            if loaded is not None and report.workflow_type in ("cwl", "snakemake"):
+                report.parameters = {str(k): v for k, v in loaded.items()}
+        return report
 
     async def _valid(self, path: str) -> ValidationReport:
         report = await self.validate(path)
         if not report.valid:
             first = next(m.message for m in report.messages if m.severity == "error")
             raise BadRequest(f"{report.source} is not valid: {first}", code="invalid_reana_yaml")
-        if report.workflow_type != "serial":
-            raise BadRequest(
-                f"Only serial workflows can be created from JupyterLab yet; {report.source} is "
-                f"{report.workflow_type}: use reana-client for it.",
-                code="unsupported_workflow_type",
-            )
         return report
 
     # --- workflows ----------------------------------------------------------------------
@@ -169,34 +194,53 @@ class ReanaService:
 
     async def create(self, path: str, name: str) -> Workflow:
         report = await self._valid(path)
-        return await self._create(report, name)
+        spec_file, _ = self._spec_file(path)
+        return await self._create(await self._creation_spec(report, spec_file.parent), name)
 
-    async def _create(self, report: ValidationReport, name: str) -> Workflow:
-        created = await self.api.call(
-            "POST", "/workflows", params={"workflow_name": name}, json=report.specification
-        )
+    async def _creation_spec(self, report: ValidationReport, folder: Path) -> dict[str, Any]:
+        assert report.specification is not None  # a valid report has it
+        return await asyncio.to_thread(creation_spec, folder, report.specification)
+
+    async def _create(self, spec: dict[str, Any], name: str) -> Workflow:
+        created = await self.api.call("POST", "/workflows", params={"workflow_name": name}, json=spec)
         return await self.status(created["workflow_id"])
 
-    async def start(self, workflow: str, parameters: dict[str, Any]) -> Workflow:
-        if parameters:
-            known = (await self.api.call("GET", _workflow_path(workflow, "parameters"))).get(
-                "parameters"
-            ) or {}
-            self._check_parameters(parameters, known)
-        await self._start(workflow, parameters)
+    async def start(self, workflow: str, parameters: dict[str, Any], options: dict[str, Any]) -> Workflow:
+        if parameters or options:
+            described = await self.api.call("GET", _workflow_path(workflow, "parameters"))
+            if parameters:
+                parameters = self._check_parameters(parameters, described.get("parameters") or {})
+            check_options(str(described.get("type")), options)
+        await self._start(workflow, parameters, options)
         return await self.status(workflow)
 
     @staticmethod
-    def _check_parameters(given: dict[str, Any], known: dict[str, Any]) -> None:
+    def _check_parameters(given: dict[str, Any], known: dict[str, Any]) -> dict[str, Any]:
+        """The given parameters, typed like the workflow's defaults (the form sends text)."""
         if unknown := sorted(set(given) - set(known)):
             raise BadRequest(
                 f"Unknown parameter(s) {', '.join(unknown)}; the workflow takes "
                 f"{', '.join(sorted(known)) or 'none'}.",
                 code="unknown_parameter",
             )
+        typed = {}
+        for key, value in given.items():
+            default = known[key]
+            if isinstance(value, str) and isinstance(default, (bool, int, float)):
+                with contextlib.suppress(yaml.YAMLError):
+                    value = yaml.safe_load(value)
+                if not isinstance(value, (bool, int, float)) or isinstance(value, bool) != isinstance(
+                    default, bool
+                ):
+                    raise BadRequest(
+                        f"Parameter {key} must be {type(default).__name__} like its default {default!r}.",
+                        code="invalid_parameter",
+                    )
+            typed[key] = value
+        return typed
 
-    async def _start(self, workflow: str, parameters: dict[str, Any]) -> None:
-        body = {"input_parameters": {k: str(v) for k, v in parameters.items()}, "operational_options": {}}
+    async def _start(self, workflow: str, parameters: dict[str, Any], options: dict[str, Any]) -> None:
+        body = {"input_parameters": parameters, "operational_options": options}
         await self.api.call("POST", _workflow_path(workflow, "start"), json=body)
 
     async def stop(self, workflow: str) -> Workflow:
@@ -237,6 +281,31 @@ class ReanaService:
                 for job_id, job in job_logs.items()
                 if isinstance(job, dict)
             ],
+        )
+
+    async def graph(self, workflow: str, path: str) -> WorkflowGraph:
+        """The workflow's steps from REANA's copy of its specification (Yadage: from the local
+        workflow file under `path`, as REANA keeps no Yadage specification), with live status."""
+        stored = await self.api.call("GET", _workflow_path(workflow, "specification"))
+        section = (stored.get("specification") or {}).get("workflow") or {}
+        kind = str(section.get("type") or "")
+        source = "REANA's copy of the specification"
+        if kind == "yadage":
+            if not path:
+                raise BadRequest(
+                    "REANA keeps no Yadage specification: give the workflow's folder as path.",
+                    code="graph_needs_path",
+                )
+            spec_file, relative = self._spec_file(path)
+            section = await asyncio.to_thread(load_yadage_stages, spec_file.parent, section.get("file") or "")
+            source = f"{Path(relative).parent.as_posix()}/{stored['specification']['workflow'].get('file')}"
+        status, logs = await asyncio.gather(self.status(workflow), self.logs(workflow, []))
+        return WorkflowGraph(
+            workflow_id=status.id,
+            workflow_type=kind,
+            workflow_status=status.status,
+            steps=with_status(steps_of(kind, section), logs.steps),
+            source=source,
         )
 
     async def files(self, workflow: str, page: int, size: int) -> WorkspaceFiles:
@@ -332,15 +401,19 @@ class ReanaService:
     async def run(self, body: RunInput) -> TaskInfo:
         """Create a workflow from a folder's reana.yaml, upload its inputs and start it: one task."""
         report = await self._valid(body.path)
-        self._check_parameters(body.parameters, report.parameters)
         spec_file, _ = self._spec_file(body.path)
+        spec = await self._creation_spec(report, spec_file.parent)
+        parameters = self._check_parameters(
+            body.parameters, (spec.get("inputs") or {}).get("parameters") or {}
+        )
+        check_options(str(report.workflow_type), body.operational_options)
         files = await asyncio.to_thread(self._inputs, report, spec_file.parent)
 
         async def work(task: Task) -> dict[str, Any]:
-            created = await self._create(report, body.name)
+            created = await self._create(spec, body.name)
             task.title = f"Run {created.name} on REANA"
             await self._upload(task, created.id, files)
-            await self._start(created.id, body.parameters)
+            await self._start(created.id, parameters, body.operational_options)
             return {"workflow_id": created.id, "workflow_name": created.name, "files": len(files)}
 
         return self.vre.tasks.start("reana.run", f"Run {body.name} on REANA", work, unit="bytes").info()

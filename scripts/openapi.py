@@ -305,6 +305,13 @@ OPERATIONS = [
         reana.WorkflowLogs,
         query={"step": many("Step names, repeated.")},
     ),
+    Op(
+        "get",
+        f"{WF}/graph",
+        "The workflow's steps, their dependencies and live status",
+        reana.WorkflowGraph,
+        query={"path": text("The workflow's folder in the workspace; needed for Yadage.")},
+    ),
     Op("get", f"{WF}/files", "The workflow's workspace files, one page", reana.WorkspaceFiles, query=PAGE),
     Op(
         "post",

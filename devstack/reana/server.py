@@ -35,6 +35,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import engines
 from flask import Flask, Response, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException
 
@@ -221,10 +222,17 @@ def paginate(items: list[Any]) -> dict[str, Any]:
 
 
 class Runner:
-    """Runs the serial steps of one workflow in a thread; one process per command."""
+    """Runs one workflow in a thread: serial steps one process per command, CWL and
+    Snakemake as one engine process whose log lines give each step's status."""
 
-    def __init__(self, store: Store, wf: Workflow, secrets: dict[str, dict[str, str]]) -> None:
-        self.store, self.wf, self.secrets = store, wf, secrets
+    def __init__(
+        self,
+        store: Store,
+        wf: Workflow,
+        secrets: dict[str, dict[str, str]],
+        engine: engines.Plan | None = None,
+    ) -> None:
+        self.store, self.wf, self.secrets, self.engine = store, wf, secrets, engine
 
     def environment(self) -> dict[str, str]:
         # a clean environment: the server's own (which may hold credentials) is not passed on
@@ -287,12 +295,26 @@ class Runner:
         logs = store.data_dir / "logs" / wf.id
         logs.mkdir(parents=True, exist_ok=True)
         env = self.environment()
+        kind = wf.spec["workflow"]["type"]
         with store.lock:
             wf.status, wf.run_started_at = "running", now()
             wf.log(
-                "Workflow started (serial, run locally by the REANA stand-in; container images are ignored)."
+                f"Workflow started ({kind}, run locally by the REANA stand-in; container images are ignored)."
             )
             store.save()
+        final = self.run_engine(env, logs) if self.engine else self.run_serial(env, logs)
+        with store.lock:
+            store.stopping.discard(wf.id)
+            wf.status = final
+            if final == "stopped":
+                wf.run_stopped_at = now()
+            else:
+                wf.run_finished_at = now()
+            wf.log(f"Workflow {final}.")
+            store.save()
+
+    def run_serial(self, env: dict[str, str], logs: Path) -> str:
+        wf, store = self.wf, self.store
         final = "finished"
         for job in wf.jobs:
             with store.lock:
@@ -328,21 +350,95 @@ class Runner:
                 store.save()
             if final != "finished":
                 break
+        return final
+
+    def run_engine(self, env: dict[str, str], logs: Path) -> str:
+        """One cwltool/snakemake process; its output is the workflow log, each step's lines its job log."""
+        wf, store, plan = self.wf, self.store, self.engine
+        assert plan is not None
+        reader = engines.LogReader(plan.kind)
+        by_key: dict[str, Job] = {}
+        current: Job | None = None
         with store.lock:
-            store.stopping.discard(wf.id)
-            wf.status = final
-            if final == "stopped":
-                wf.run_stopped_at = now()
-            else:
-                wf.run_finished_at = now()
-            wf.log(f"Workflow {final}.")
+            if wf.id in store.stopping:
+                return "stopped"
+            wf.log(f"Engine: {Path(plan.command[0]).name} {' '.join(plan.command[1:])}")
+            proc = subprocess.Popen(
+                plan.command,
+                cwd=store.workspace(wf),
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                text=True,
+                errors="replace",
+            )
+            store.processes[wf.id] = proc
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            event = reader.read(line)
+            with store.lock:
+                wf.engine_log += line
+                if event.what == "total":
+                    wf.total_jobs = max(wf.total_jobs, event.total)
+                elif event.what == "start":
+                    job = next((j for j in wf.jobs if j.step == event.step and j.status == "created"), None)
+                    if job is None:
+                        job = Job(id=str(uuid.uuid4()), step=event.step, command="", image="")
+                        wf.jobs.append(job)
+                        wf.total_jobs = max(wf.total_jobs, len(wf.jobs))
+                    job.status, job.started_at, current = "running", now(), job
+                    if event.key:
+                        by_key[event.key] = job
+                elif event.what in ("finished", "failed"):
+                    job = by_key.get(event.key) if event.key else None
+                    job = job or next(
+                        (j for j in wf.jobs if j.step == event.step and j.status == "running"), None
+                    )
+                    if job is not None:
+                        job.status, job.finished_at = event.what, now()
+                        self._job_line(logs, job, line)
+                        current = None if job is current else current
+                        continue
+                if current is not None:
+                    self._job_line(logs, current, line)
+                store.save()
+        code = proc.wait()
+        with store.lock:
+            store.processes.pop(wf.id, None)
+            stopped = wf.id in store.stopping
+            for job in wf.jobs:
+                if job.status in ("created", "running"):
+                    job.status = "stopped" if stopped else ("failed" if code else "finished")
+                    job.finished_at = job.finished_at or now()
             store.save()
+        if stopped:
+            return "stopped"
+        return "finished" if code == 0 else "failed"
+
+    @staticmethod
+    def _job_line(logs: Path, job: Job, line: str) -> None:
+        with open(logs / f"{job.id}.log", "a") as out:
+            out.write(line)
 
 
-def expand_jobs(wf: Workflow, parameters: dict[str, Any]) -> list[Job]:
+def expand_jobs(wf: Workflow, parameters: dict[str, Any], options: dict[str, Any]) -> list[Job]:
     steps = wf.spec["workflow"]["specification"]["steps"]
+    names = [step.get("name") or f"step{number}" for number, step in enumerate(steps)]
+    first, last = 0, len(steps) - 1
+    for option in ("FROM", "TARGET"):
+        if option in options:
+            if options[option] not in names:
+                raise ApiError(400, f"Operational option {option}: there is no step {options[option]}.")
+            if option == "FROM":
+                first = names.index(options[option])
+            else:
+                last = names.index(options[option])
     jobs = []
     for number, step in enumerate(steps):
+        if not first <= number <= last:
+            continue
         for command in step["commands"]:
             try:
                 expanded = string.Template(command).substitute({k: str(v) for k, v in parameters.items()})
@@ -366,8 +462,15 @@ def validate_spec(spec: Any) -> None:
     if not isinstance(spec, dict) or not isinstance(spec.get("workflow"), dict):
         raise ApiError(400, "The REANA specification must be a JSON object with a 'workflow'.")
     workflow = spec["workflow"]
-    if workflow.get("type") != "serial":
-        raise ApiError(400, f"This REANA stand-in runs only serial workflows, not '{workflow.get('type')}'.")
+    kind = workflow.get("type")
+    if kind not in ("serial", "cwl", "snakemake", "yadage"):
+        raise ApiError(400, f"Unknown workflow type '{kind}': use serial, cwl, snakemake or yadage.")
+    if kind == "cwl" and not isinstance(workflow.get("specification"), dict):
+        raise ApiError(400, "A CWL workflow's specification must be its packed CWL document.")
+    if kind in ("snakemake", "yadage") and not isinstance(workflow.get("file"), str):
+        raise ApiError(400, f"A {kind} workflow needs workflow.file, its path in the workspace.")
+    if kind != "serial":
+        return
     steps = (workflow.get("specification") or {}).get("steps")
     if not isinstance(steps, list) or not steps:
         raise ApiError(400, "A serial workflow needs workflow.specification.steps (a non-empty list).")
@@ -585,11 +688,32 @@ def create_app(store: Store, tokens: dict[str, dict[str, str]]) -> Flask:
             if wf.status != "created":
                 raise ApiError(409, f"Workflow {wf.id} could not be started because it is {wf.status}.")
             params = {**((wf.spec.get("inputs") or {}).get("parameters") or {}), **given}
-            wf.jobs = expand_jobs(wf, params)
+            kind = wf.spec["workflow"]["type"]
+            if kind not in engines.RUNS:
+                raise ApiError(501, engines.NOT_RUN.format(kind=kind.capitalize()))
+            try:
+                options = engines.check_options(kind, body.get("operational_options") or {})
+            except ValueError as exc:
+                raise ApiError(400, str(exc)) from None
+            plan = None
+            if kind == "serial":
+                wf.jobs = expand_jobs(wf, params, options)
+            else:
+                try:
+                    plan = engines.plan(
+                        wf.spec,
+                        params,
+                        options,
+                        store.workspace(wf),
+                        store.data_dir / "logs" / wf.id / "engine",
+                    )
+                except ValueError as exc:
+                    raise ApiError(400, str(exc)) from None
+                wf.jobs = [Job(id=str(uuid.uuid4()), step=step, command="", image="") for step in plan.steps]
             wf.parameters, wf.total_jobs, wf.status = params, len(wf.jobs), "queued"
             wf.log(f"Workflow queued with parameters {json.dumps(params, sort_keys=True)}")
             store.save()
-            threading.Thread(target=Runner(store, wf, dict(store.secrets)).run, daemon=True).start()
+            threading.Thread(target=Runner(store, wf, dict(store.secrets), plan).run, daemon=True).start()
         return reply(wf, owner, "Workflow submitted.", status="queued")
 
     @app.post("/api/workflows/<id_or_name>/start")

@@ -501,6 +501,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/vre/api/reana/workflows/{workflow}/graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workflow's steps, their dependencies and live status */
+        get: operations["getReanaWorkflowsWorkflowGraph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/vre/api/reana/workflows/{workflow}/files": {
         parameters: {
             query?: never;
@@ -1326,6 +1343,34 @@ export type components = {
             checksum: string | null;
         };
         /**
+         * GraphStep
+         * @description One step (serial step, CWL step, Snakemake rule, Yadage stage) of a workflow's graph.
+         */
+        GraphStep: {
+            /** Name */
+            name: string;
+            /** Depends On */
+            depends_on: string[];
+            /** Inputs */
+            inputs: string[];
+            /** Outputs */
+            outputs: string[];
+            /**
+             * Environment
+             * @default null
+             */
+            environment: string | null;
+            /** Commands */
+            commands: string[];
+            /**
+             * Status
+             * @default created
+             */
+            status: string;
+            /** Job Ids */
+            job_ids: string[];
+        };
+        /**
          * Identity
          * @description Who the IAM token says the user is.
          */
@@ -1866,6 +1911,10 @@ export type components = {
             parameters?: {
                 [key: string]: string | number | boolean;
             };
+            /** Operational Options */
+            operational_options?: {
+                [key: string]: string | number | boolean | string[];
+            };
         };
         /** ScopeList */
         ScopeList: {
@@ -2004,6 +2053,10 @@ export type components = {
             /** Parameters */
             parameters?: {
                 [key: string]: string | number | boolean;
+            };
+            /** Operational Options */
+            operational_options?: {
+                [key: string]: string | number | boolean | string[];
             };
         };
         /** StepCounts */
@@ -2151,6 +2204,8 @@ export type components = {
             output_files: string[];
             /** Output Directories */
             output_directories: string[];
+            /** Operational Options */
+            operational_options: string[];
             /** Messages */
             messages: components["schemas"]["ValidationMessage"][];
         };
@@ -2195,6 +2250,19 @@ export type components = {
              * @default null
              */
             size_bytes: number | null;
+        };
+        /** WorkflowGraph */
+        WorkflowGraph: {
+            /** Workflow Id */
+            workflow_id: string;
+            /** Workflow Type */
+            workflow_type: string;
+            /** Workflow Status */
+            workflow_status: string;
+            /** Steps */
+            steps: components["schemas"]["GraphStep"][];
+            /** Source */
+            source: string;
         };
         /** WorkflowLogs */
         WorkflowLogs: {
@@ -3294,6 +3362,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WorkflowLogs"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
+    getReanaWorkflowsWorkflowGraph: {
+        parameters: {
+            query?: {
+                /** @description The workflow's folder in the workspace; needed for Yadage. */
+                path?: string;
+            };
+            header?: never;
+            path: {
+                workflow: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowGraph"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -58,6 +58,10 @@ export type IWorkflowLogs = Schema<'WorkflowLogs'>;
 
 export type IWorkspaceFile = Schema<'WorkspaceFile'>;
 
+export type IGraphStep = Schema<'GraphStep'>;
+
+export type IWorkflowGraph = Schema<'WorkflowGraph'>;
+
 export type ISecret = Schema<'Secret'>;
 
 /** Where the server takes a secret's value from; the browser only names it. */
@@ -111,13 +115,33 @@ export class ReanaClient {
   run(
     path: string,
     name: string,
-    parameters: Record<string, string>
+    parameters: Record<string, string>,
+    operationalOptions: Record<string, string> = {}
   ): Promise<ITaskInfo> {
-    return this._call('run', post({ path, name, parameters }));
+    return this._call(
+      'run',
+      post({
+        path,
+        name,
+        parameters,
+        operational_options: operationalOptions
+      })
+    );
   }
 
-  logs(id: string): Promise<IWorkflowLogs> {
-    return this._call(`workflows/${encodeURIComponent(id)}/logs`);
+  /** The logs of the workflow, or of the jobs of these steps only. */
+  logs(id: string, steps: string[] = []): Promise<IWorkflowLogs> {
+    const only = steps.map(s => `step=${encodeURIComponent(s)}`).join('&');
+    return this._call(
+      `workflows/${encodeURIComponent(id)}/logs${only ? `?${only}` : ''}`
+    );
+  }
+
+  /** Steps, dependencies and live status; `path` (the workflow's folder) is needed for Yadage. */
+  graph(id: string, path?: string): Promise<IWorkflowGraph> {
+    return this._call(
+      `workflows/${encodeURIComponent(id)}/graph${query({ path })}`
+    );
   }
 
   files(id: string, page = 1, size = 100): Promise<IPage<IWorkspaceFile>> {
