@@ -901,17 +901,18 @@ def create_app(store: Store, tokens: dict[str, dict[str, str]]) -> Flask:
     def add_secrets():
         user()
         body = request.get_json(silent=True)
+        # REANA's document declares no 400 here; REANA answers a malformed body with 500.
         if not isinstance(body, dict) or not body:
-            raise ApiError(400, "Secrets must be a JSON object {name: {name, value (base64), type}}.")
+            raise ApiError(500, "Secrets must be a JSON object {name: {name, value (base64), type}}.")
         overwrite = request.args.get("overwrite", "").lower() == "true"
         with store.lock:
             for name, secret in body.items():
                 if not isinstance(secret, dict) or secret.get("type") not in ("env", "file"):
-                    raise ApiError(400, f"Secret {name}: type must be 'env' or 'file'.")
+                    raise ApiError(500, f"Secret {name}: type must be 'env' or 'file'.")
                 try:
-                    base64.b64decode(secret.get("value", ""), validate=True)
-                except ValueError:
-                    raise ApiError(400, f"Secret {name}: value must be base64-encoded.") from None
+                    base64.b64decode(secret["value"], validate=True)
+                except (KeyError, ValueError, TypeError):
+                    raise ApiError(500, f"Secret {name}: value must be base64-encoded.") from None
                 if name in store.secrets and not overwrite:
                     raise ApiError(
                         409,
@@ -928,8 +929,8 @@ def create_app(store: Store, tokens: dict[str, dict[str, str]]) -> Flask:
     def delete_secrets():
         user()
         names = request.get_json(silent=True)
-        if not isinstance(names, list):
-            raise ApiError(400, "Send the names of the secrets to delete as a JSON list.")
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ApiError(500, "Send the names of the secrets to delete as a JSON list.")
         with store.lock:
             missing = [n for n in names if n not in store.secrets]
             if missing:

@@ -23,7 +23,25 @@ import httpx
 import jsonschema
 import pytest
 
-TYPES = {"string": str, "integer": int, "boolean": bool, "number": (int, float)}
+
+def nullable(schema: Any) -> Any:
+    """Swagger 2.0 says `x-nullable: true` where JSON Schema says type [..., "null"]."""
+    if isinstance(schema, list):
+        return [nullable(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    converted = {k: nullable(v) for k, v in schema.items() if k != "x-nullable"}
+    if schema.get("x-nullable") and isinstance(schema.get("type"), str):
+        converted["type"] = [schema["type"], "null"]
+    return converted
+
+
+def validate(instance: Any, schema: dict[str, Any]) -> str | None:
+    try:
+        jsonschema.validate(instance, nullable(schema))
+    except jsonschema.ValidationError as err:
+        return f"{err.message} at {err.json_path}"
+    return None
 
 
 def document_path(reana: dict[str, Any]) -> Path:
@@ -102,11 +120,8 @@ class Contract:
             if body_parameter is None:
                 problems.append(f"{where}: sends a body but the operation declares none")
             elif "json" in content_type:
-                schema = body_parameter.get("schema") or {}
-                try:
-                    jsonschema.validate(json.loads(body), schema)
-                except jsonschema.ValidationError as err:
-                    problems.append(f"{where}: body does not match its schema: {err.message}")
+                if wrong := validate(json.loads(body), body_parameter.get("schema") or {}):
+                    problems.append(f"{where}: body does not match its schema: {wrong}")
             else:
                 consumes = operation.spec.get("consumes") or self.document.get("consumes") or []
                 if content_type not in consumes:
@@ -127,10 +142,10 @@ class Contract:
         if schema is None or body is None or "json" not in content_type:
             return []
         try:
-            jsonschema.validate(json.loads(body), schema)
-        except (ValueError, jsonschema.ValidationError) as err:
-            return [f"{where}: answer does not match its schema: {getattr(err, 'message', err)}"]
-        return []
+            wrong = validate(json.loads(body), schema)
+        except ValueError:
+            return [f"{where}: the answer is not JSON"]
+        return [f"{where}: answer does not match its schema: {wrong[-300:]}"] if wrong else []
 
 
 @dataclass

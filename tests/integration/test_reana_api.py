@@ -14,12 +14,14 @@ from typing import Any
 
 import jwt
 import pytest
+from reana_contract import record_reana_traffic  # noqa: F401 (a fixture)
 from tornado.httpclient import HTTPClientError
 
 from reana_ext.client import ReanaAPI
 from vre_common.errors import BackendError
 
-pytestmark = pytest.mark.integration
+# Every request to REANA and every answer is checked against reana_server.json.
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("record_reana_traffic")]
 
 SAMPLE = Path(__file__).resolve().parents[2] / "devstack" / "reana" / "samples" / "helloworld"
 ENDED = ("finished", "failed", "stopped", "deleted")

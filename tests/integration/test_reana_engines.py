@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
+from reana_contract import record_reana_traffic  # noqa: F401 (a fixture)
 from test_reana_api import call, error, sign_in, unique, wait_status, wait_task
 
-pytestmark = pytest.mark.integration
+# Every request to REANA and every answer is checked against reana_server.json.
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("record_reana_traffic")]
 
 SAMPLES = Path(__file__).resolve().parents[2] / "devstack" / "reana" / "samples"
 GREETINGS = "Hello Jane Doe!\nHello Alex Smith!\nHello ESCAPE!\n"
