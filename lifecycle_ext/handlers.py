@@ -13,6 +13,8 @@ from .service import LifecycleService
 
 
 class LifecycleHandler(VREHandler):
+    auth_resource = "vre_lifecycle"
+
     def initialize(self, service: LifecycleService) -> None:
         self.service = service
 

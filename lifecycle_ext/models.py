@@ -44,7 +44,7 @@ class RunFacts(BaseModel):
     id: str = Field(min_length=1, max_length=128)
     name: str = Field(min_length=1, max_length=140)  # "<name>.<run number>"
     status: str = Field(max_length=32)
-    engine: str = Field(default="serial", max_length=32)
+    engine: str = Field(pattern=r"^[a-z0-9_-]{1,32}$")  # the workflow's type in its reana.yaml
     server_url: str | None = Field(default=None, max_length=2048)
     started_at: str | None = None
     finished_at: str | None = None
@@ -69,12 +69,16 @@ class CrateInput(BaseModel):
     # The workflow specification (a workspace path); copied into `folder` as reana.yaml if outside it.
     specification: str | None = Field(default=None, max_length=4096)
     doi: str | None = Field(default=None, max_length=200)
-    published: bool = False
+    # The deposition's licence, as Zenodo names it (e.g. cc-by-4.0); the crate's root says it.
+    license: str | None = Field(default=None, max_length=100)
+    # False: only check the folder against Zenodo's limits and list what would be published.
+    write: bool = True
 
 
 class CrateResult(BaseModel):
     path: str  # workspace path of ro-crate-metadata.json
-    files: list[str]  # data entities, relative to the folder
+    files: list[str]  # data entities, named as in the Zenodo record
+    bytes: int
     doi: str | None
 
 

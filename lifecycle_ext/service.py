@@ -7,8 +7,7 @@ imports none of them.
 
 from __future__ import annotations
 
-import asyncio
-import os
+import json
 import shutil
 from pathlib import Path
 from urllib.parse import quote
@@ -18,16 +17,14 @@ import yaml
 from vre_common import __version__
 from vre_common.context import VREContext
 from vre_common.errors import BadRequest, NotFound
-from vre_common.paths import resolve_within
+from vre_common.paths import atomic_write, resolve_within
+from vre_common.workspace import PUBLISHED_RECORD, SelectedFile, read_reana_yaml, workspace_files
 
 from .models import CrateInput, CrateResult, ProvenanceResult, SpecInput, SpecResult
 from .spec import GENERATED_NAME, amend, render
 
-SPEC_NAMES = ("reana.yaml", "reana.yml")
-MAX_SPEC_BYTES = 1 << 20
 CRATE_FILE = "ro-crate-metadata.json"
 SOFTWARE_URL = "https://pypi.org/project/jupyterlab-vre/"
-MAX_CRATE_FILES = 10_000
 
 
 def did_url(rucio_url: str | None, did: str) -> str | None:
@@ -52,34 +49,21 @@ class LifecycleService:
         self.root = Path(root_dir).resolve()
 
     # --- reana.yaml with the notebook's inputs -------------------------------------------
-    def _source(self, folder: Path) -> Path:
-        for name in SPEC_NAMES:
-            if (folder / name).is_file():
-                return folder / name
-        raise NotFound(
-            f"There is no reana.yaml in {folder.relative_to(self.root).as_posix() or '.'}.",
-            code="no_reana_yaml",
-        )
-
     async def spec(self, body: SpecInput) -> SpecResult:
-        folder = resolve_within(self.root, body.folder)
-        if not folder.is_dir():
-            raise NotFound(f"{body.folder} is not a folder.", code="not_found")
-        source = self._source(folder)
-        if source.stat().st_size > MAX_SPEC_BYTES:
-            raise BadRequest(f"{source.name} is larger than 1 MB.", code="spec_too_large")
-        text = await asyncio.to_thread(source.read_text, errors="replace")
+        source, relative, text = await self.vre.executor.run(
+            "workspace", 30, read_reana_yaml, self.root, body.folder
+        )
         try:
             parsed = yaml.safe_load(text)
         except yaml.YAMLError as err:
             raise BadRequest(f"{source.name} is not YAML: {err}", code="invalid_reana_yaml") from None
         amended, parameters = amend(parsed, body.inputs, body.mode)
         rendered = render(amended, source.name, body.mode)
-        target = folder / GENERATED_NAME
+        target = source.parent / GENERATED_NAME
         if body.write:
-            await asyncio.to_thread(_write_atomic, target, rendered)
+            await self.vre.executor.run("workspace", 30, write_text, target, rendered)
         return SpecResult(
-            source=source.relative_to(self.root).as_posix(),
+            source=relative,
             path=target.relative_to(self.root).as_posix(),
             text=rendered,
             parameters=parameters,
@@ -111,46 +95,45 @@ class LifecycleService:
         )
 
     async def crate(self, body: CrateInput) -> CrateResult:
-        folder = resolve_within(self.root, body.folder)
-        if not folder.is_dir():
-            raise NotFound(f"{body.folder} is not a folder.", code="not_found")
-        spec_path = None
-        if body.specification:
-            source = resolve_within(self.root, body.specification)
-            if not source.is_file():
-                raise BadRequest(f"{body.specification} does not exist.", code="missing_specification")
-            spec_path = source if source.is_relative_to(folder) else folder / "reana.yaml"
-            if spec_path != source:  # the specification travels with the outputs it made
-                await asyncio.to_thread(shutil.copyfile, source, spec_path)
-        files = await asyncio.to_thread(self._data_files, folder)
-        await asyncio.to_thread(self._write_crate, folder, body, files, spec_path)
+        """Check the folder against Zenodo's limits and (unless `write` is false) write its crate."""
+        folder, spec_path = await self.vre.executor.run("workspace", 60, self._gather, body)
+        # Exactly what the Zenodo upload of the folder sends (the same walk), but the crate itself.
+        record = await workspace_files(self.vre.executor, self.root, [body.folder], PUBLISHED_RECORD)
+        files = [file for file in record if file.name != CRATE_FILE]
+        if len(files) + 1 > PUBLISHED_RECORD.max_files:
+            raise BadRequest(
+                f"Zenodo takes at most {PUBLISHED_RECORD.max_files} files per record, and with its "
+                f"RO-Crate this is {len(files) + 1}: zip some folders first.",
+                code="too_many_files",
+            )
+        if body.write:
+            await self.vre.executor.run("workspace", 60, self._write_crate, folder, body, files, spec_path)
         return CrateResult(
             path=(folder / CRATE_FILE).relative_to(self.root).as_posix(),
-            files=files,
+            files=[file.name for file in files],
+            bytes=sum(file.size for file in files),
             doi=body.doi,
         )
 
-    def _data_files(self, folder: Path) -> list[str]:
-        found: list[str] = []
-        for dirpath, dirs, names in os.walk(folder):
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(names):
-                if name.startswith(".") or name == CRATE_FILE:
-                    continue
-                relative = (Path(dirpath) / name).relative_to(folder).as_posix()
-                try:
-                    if resolve_within(folder, relative).is_file():
-                        found.append(relative)
-                except BadRequest:
-                    continue  # a symlink out of the folder is not described
-                if len(found) > MAX_CRATE_FILES:
-                    raise BadRequest(
-                        f"{folder.name} holds more than {MAX_CRATE_FILES} files; publish a smaller folder.",
-                        code="too_many_files",
-                    )
-        return found
+    def _gather(self, body: CrateInput) -> tuple[Path, Path | None]:
+        """The folder, and the specification inside it (copied in when it was elsewhere); blocking."""
+        folder = resolve_within(self.root, body.folder)
+        if not folder.is_dir():
+            raise NotFound(f"There is no folder {body.folder} in your workspace.", code="path_not_found")
+        if not body.specification:
+            return folder, None
+        source = resolve_within(self.root, body.specification)
+        if not source.is_file():
+            raise BadRequest(f"{body.specification} does not exist.", code="missing_specification")
+        if source.is_relative_to(folder):
+            return folder, source
+        if body.write:  # the specification travels with the outputs it made
+            shutil.copyfile(source, folder / "reana.yaml")
+        return folder, folder / "reana.yaml"
 
-    def _write_crate(self, folder: Path, body: CrateInput, files: list[str], spec_path: Path | None) -> None:
+    def _write_crate(
+        self, folder: Path, body: CrateInput, files: list[SelectedFile], spec_path: Path | None
+    ) -> None:
         from rocrate.model.computerlanguage import ComputerLanguage
         from rocrate.model.contextentity import ContextEntity
         from rocrate.model.dataset import Dataset
@@ -160,7 +143,8 @@ class LifecycleService:
         root = crate.root_dataset
         root["name"] = body.title or f"Outputs of REANA workflow {body.run.name}"
         root["description"] = body.description or root["name"]
-        root["license"] = "https://creativecommons.org/licenses/by/4.0/"
+        if body.license:  # the deposition's licence (Zenodo's id, e.g. cc-by-4.0)
+            root["license"] = body.license
         if body.doi:
             root["identifier"] = doi_url(body.doi)
         software = crate.add(
@@ -170,22 +154,24 @@ class LifecycleService:
                 properties={"@type": "SoftwareApplication", "name": "jupyterlab-vre", "version": __version__},
             )
         )
-        spec_rel = spec_path.relative_to(folder).as_posix() if spec_path else None
+        # Entities are named as in the Zenodo record (the crate is published with it); "name" is the folder path.
+        spec_file = next((f for f in files if spec_path and f.local == spec_path.resolve()), None)
+        spec_rel = spec_file.name if spec_file else None
         workflow = None
-        if spec_rel:
+        if spec_file and spec_rel:
             language = crate.add(
                 ComputerLanguage(
                     crate,
-                    "https://reana.io/#serial",
+                    f"https://reana.io/#{body.run.engine}",
                     properties={"name": f"REANA {body.run.engine} workflow", "url": "https://docs.reana.io/"},
                 )
             )
             workflow = crate.add_workflow(
-                spec_path,
+                spec_file.local,
                 spec_rel,
                 main=True,
                 lang=language,
-                properties={"name": spec_rel, "encodingFormat": "application/yaml"},
+                properties={"name": spec_file.path, "encodingFormat": "application/yaml"},
             )
         inputs = []
         for item in body.inputs:
@@ -209,7 +195,9 @@ class LifecycleService:
                 )
             )
         outputs = [
-            crate.add_file(folder / rel, rel, properties={"name": rel}) for rel in files if rel != spec_rel
+            crate.add_file(file.local, file.name, properties={"name": file.path})
+            for file in files
+            if file.name != spec_rel
         ]
         run = body.run
         action = crate.add_action(
@@ -235,18 +223,9 @@ class LifecycleService:
         action["agent"] = software
         root["mentions"] = [action]
         # The folder already holds the files: only the metadata file is (re)written.
-        tmp = folder / f".{CRATE_FILE}.tmp"
-        tmp.mkdir(exist_ok=True)
-        try:
-            crate.metadata.write(tmp)
-            os.replace(tmp / CRATE_FILE, folder / CRATE_FILE)
-        finally:
-            for leftover in tmp.iterdir():
-                leftover.unlink()
-            tmp.rmdir()
+        write_text(folder / CRATE_FILE, json.dumps(crate.metadata.generate(), indent=4))
 
 
-def _write_atomic(target: Path, text: str) -> None:
-    tmp = target.with_name(f".{target.name}.tmp")
-    tmp.write_text(text)
-    os.replace(tmp, target)
+def write_text(target: Path, text: str) -> None:
+    with atomic_write(target, "w") as handle:
+        handle.write(text)

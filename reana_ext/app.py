@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from traitlets import Bool, Float, Unicode, default
+from traitlets import Bool, Float, Type, Unicode, default
 
 from vre_common.context import ServiceAuth
 from vre_common.errors import BadRequest
@@ -41,6 +41,16 @@ class ReanaExtension(VREExtension):
 
     verify_tls = Bool(True, help="Verify the REANA server's TLS certificate.").tag(config=True)
 
+    api_class = Type(
+        ReanaAPI,
+        klass=ReanaAPI,
+        help="The REANA REST client; tests configure a double here.",
+    ).tag(config=True)
+
+    service_class = Type(ReanaService, klass=ReanaService, help="The service behind the endpoints.").tag(
+        config=True
+    )
+
     @default("server_url")
     def _server_url_from_env(self) -> str:
         return os.environ.get("REANA_SERVER_URL", "")
@@ -75,17 +85,19 @@ class ReanaExtension(VREExtension):
             )
         return self.vre.credential("reana", "default")["token"]
 
-    def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
+    def make_service(self) -> ReanaService:
         url = self.server_url.rstrip("/")
-        self._api = ReanaAPI(
+        self._api = self.api_class(
             url or "http://reana.invalid",
             self._token,
             self.call_timeout_seconds,
             self.transfer_timeout_seconds,
             verify=self.verify_tls,
         )
-        service = ReanaService(self._api, self.vre, self.serverapp.root_dir, url)
-        return reana_routes(self.api_prefix, service)
+        return self.service_class(self._api, self.vre, self.serverapp.root_dir, url)
+
+    def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
+        return reana_routes(self.api_prefix, self.service)
 
     async def stop_extension(self) -> None:
         if api := getattr(self, "_api", None):

@@ -2,53 +2,28 @@
 
 REANA 0.9 takes the access token only as the `access_token` query argument, so
 every request URL carries it. It is added here and nowhere else, REANA's own
-messages are scrubbed of it, httpx's request log lines are redacted, and
+messages are scrubbed of it, httpx's request log lines are redacted
+(`vre_common.errors.RedactTokens`), and
 httpx's exceptions (whose text holds the URL) never reach the user.
 """
 
 from __future__ import annotations
 
 import contextlib
-import logging
-import re
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from typing import Any
 
 import httpx
 
-from vre_common.errors import (
+from vre_common.errors import (  # importing it also redacts httpx's request log lines
     BackendError,
     BackendTimeout,
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NotAuthenticated,
-    NotFound,
+    http_error,
+    scrub,
 )
 
 BACKEND = "REANA"
-TOKEN_IN_URL = re.compile(r"(access_token=)[^&\s'\"]+")
-
-
-class _RedactToken(logging.Filter):
-    """httpx logs every request URL at INFO level: take the token out of those lines."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if "access_token=" in message:
-            record.msg, record.args = TOKEN_IN_URL.sub(r"\1***", message), None
-        return True
-
-
-_redact = _RedactToken()
-for _name in ("httpx", "httpcore"):
-    if _redact not in logging.getLogger(_name).filters:
-        logging.getLogger(_name).addFilter(_redact)
-
-
-def scrub(text: str, token: str) -> str:
-    text = TOKEN_IN_URL.sub(r"\1***", text)
-    return text.replace(token, "***") if token else text
+HINTS = {401: "Enter a valid access token in the REANA panel."}
 
 
 class ReanaAPI:
@@ -162,21 +137,8 @@ class ReanaAPI:
                 raise BackendError(BACKEND, f"the answer to {answer.request.method} is not JSON.")
             return body
         message = body.get("message") if isinstance(body, dict) else None
-        message = scrub(str(message), token)[:500] if message else f"HTTP {answer.status_code}"
+        said = scrub(str(message), token)[:500] if message else ""
         status = answer.status_code
-        if status == 401 or (status == 403 and "token" in message.lower()):
-            raise NotAuthenticated(
-                "REANA did not accept your access token: enter a valid one in the REANA panel.",
-                code="reana_auth_failed",
-            )
-        if status == 403:
-            raise Forbidden(f"REANA refused: {message}", code="reana_forbidden")
-        if status == 404:
-            raise NotFound(f"REANA: {message}", code="reana_not_found")
-        if status == 409:
-            raise Conflict(f"REANA: {message}", code="reana_conflict")
-        if status in (400, 422):
-            raise BadRequest(f"REANA refused the request: {message}", code="reana_refused")
-        if status == 504:
-            raise BackendTimeout(BACKEND, message)
-        raise BackendError(BACKEND, f"{message} (HTTP {status})")
+        if status == 403 and "token" in said.lower():
+            status = 401  # REANA answers a revoked or unknown token with 403
+        raise http_error(BACKEND, status, said, hints=HINTS)

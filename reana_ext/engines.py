@@ -81,8 +81,10 @@ def _pack_cwl(path: Path, base: Path, seen: list[Path]) -> Any:
     if not isinstance(document, dict):
         raise BadRequest(f"{path.name} is not a CWL document.", code="invalid_cwl")
     steps = document.get("steps")
-    items = steps.values() if isinstance(steps, dict) else steps if isinstance(steps, list) else []
-    for step in items:
+    if isinstance(steps, dict):
+        # list form with ids, as `cwltool --pack` writes it (REANA's schema wants a list)
+        steps = document["steps"] = [{"id": name, **(step or {})} for name, step in steps.items()]
+    for step in steps if isinstance(steps, list) else []:
         run = step.get("run") if isinstance(step, dict) else None
         if isinstance(run, str) and not run.startswith("#") and "://" not in run:
             target = resolve_within(base, os.path.relpath(os.path.normpath(path.parent / run), base))

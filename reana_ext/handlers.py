@@ -17,6 +17,8 @@ ENV_NAME = r"(?P<name>[A-Za-z_][A-Za-z0-9_]{0,127})"
 
 
 class ReanaHandler(VREHandler):
+    auth_resource = "vre_reana"
+
     def initialize(self, service: ReanaService) -> None:
         self.service = service
 
@@ -147,6 +149,8 @@ class DownloadHandler(ReanaHandler):
 class SecretsHandler(ReanaHandler):
     """`GET secrets`: names and types; `POST secrets` {"name", "type", "source"}: from a held credential."""
 
+    auth_resource = "vre_secrets"
+
     @web.authenticated
     async def get(self) -> None:
         self.write_json(await self.service.secrets())
@@ -158,6 +162,8 @@ class SecretsHandler(ReanaHandler):
 
 class SecretHandler(ReanaHandler):
     """`DELETE secrets/<name>`"""
+
+    auth_resource = "vre_secrets"
 
     @web.authenticated
     async def delete(self, name: str) -> None:

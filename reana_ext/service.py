@@ -12,7 +12,6 @@ import asyncio
 import base64
 import contextlib
 import json
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,11 +19,12 @@ from urllib.parse import quote
 import yaml
 
 from vre_common.context import VREContext
-from vre_common.errors import BadRequest, Conflict, NotFound, VREError
+from vre_common.errors import BadRequest, Conflict, Forbidden, NotFound, VREError
 from vre_common.models import TaskInfo
 from vre_common.paths import resolve_within
-from vre_common.streams import read_file, save_stream
+from vre_common.streams import ByteProgress, read_file, save_stream
 from vre_common.tasks import Task
+from vre_common.workspace import SelectedFile, WalkPolicy, read_reana_yaml, workspace_files
 
 from .client import ReanaAPI
 from .engines import check_options, creation_spec, input_parameters, load_yadage_stages, options_for
@@ -49,8 +49,12 @@ from .models import (
 )
 from .validation import validate_text
 
-SPEC_NAMES = ("reana.yaml", "reana.yml")
-MAX_SPEC_BYTES = 1 << 20
+# The user's own credentials a workflow may receive as REANA secrets (service, field).
+FORWARDABLE = frozenset({("rucio", "username"), ("rucio", "password"), ("zenodo", "token")})
+
+# The workflow finds its inputs where its reana.yaml names them; a spec may list none.
+INPUTS_POLICY = WalkPolicy("REANA", max_files=10_000, keep_selected_path=True, require_files=False)
+
 LIST_STATUSES = ("created", "queued", "pending", "running", "finished", "failed", "stopped")
 MAX_PAGE = 100
 
@@ -105,33 +109,20 @@ class ReanaService:
         )
 
     # --- reana.yaml -------------------------------------------------------------------
-    def _spec_file(self, path: str) -> tuple[Path, str]:
-        target = resolve_within(self.root, path)
-        if target.is_dir():
-            for name in SPEC_NAMES:
-                if (target / name).is_file():
-                    target = target / name
-                    break
-            else:
-                raise NotFound(f"There is no reana.yaml in {path}.", code="no_reana_yaml")
-        elif not target.is_file():
-            raise NotFound(f"{path} does not exist.", code="not_found")
-        return target, target.relative_to(self.root).as_posix()
+    async def _spec(self, path: str) -> tuple[Path, str, str]:
+        """(file, workspace path, text) of the reana.yaml at or in `path`, read in the executor."""
+        return await self.vre.executor.run("workspace", 30, read_reana_yaml, self.root, path)
 
     async def validate(self, path: str) -> ValidationReport:
-        spec_file, relative = self._spec_file(path)
-        size = (await asyncio.to_thread(spec_file.stat)).st_size
-        if size > MAX_SPEC_BYTES:
-            raise BadRequest(
-                f"{relative} is larger than 1 MB; that is not a reana.yaml.", code="spec_too_large"
-            )
-        text = await asyncio.to_thread(spec_file.read_text, errors="replace")
+        spec_file, relative, text = await self._spec(path)
         report = await asyncio.to_thread(validate_text, text, spec_file.parent, relative)
         if report.valid and report.specification is not None:
             report.operational_options = options_for(str(report.workflow_type))
             # CWL and Snakemake take their parameters from the file inputs.parameters.input names.
             try:
-                loaded = await asyncio.to_thread(input_parameters, spec_file.parent, report.specification)
+                loaded = await self.vre.executor.run(
+                    "workspace", 30, input_parameters, spec_file.parent, report.specification
+                )
             except VREError as err:
                 return report.model_copy(
                     update={
@@ -194,12 +185,12 @@ class ReanaService:
 
     async def create(self, path: str, name: str) -> Workflow:
         report = await self._valid(path)
-        spec_file, _ = self._spec_file(path)
+        spec_file, _, _ = await self._spec(path)
         return await self._create(await self._creation_spec(report, spec_file.parent), name)
 
     async def _creation_spec(self, report: ValidationReport, folder: Path) -> dict[str, Any]:
         assert report.specification is not None  # a valid report has it
-        return await asyncio.to_thread(creation_spec, folder, report.specification)
+        return await self.vre.executor.run("workspace", 30, creation_spec, folder, report.specification)
 
     async def _create(self, spec: dict[str, Any], name: str) -> Workflow:
         created = await self.api.call("POST", "/workflows", params={"workflow_name": name}, json=spec)
@@ -296,8 +287,10 @@ class ReanaService:
                     "REANA keeps no Yadage specification: give the workflow's folder as path.",
                     code="graph_needs_path",
                 )
-            spec_file, relative = self._spec_file(path)
-            section = await asyncio.to_thread(load_yadage_stages, spec_file.parent, section.get("file") or "")
+            spec_file, relative, _ = await self._spec(path)
+            section = await self.vre.executor.run(
+                "workspace", 30, load_yadage_stages, spec_file.parent, section.get("file") or ""
+            )
             source = f"{Path(relative).parent.as_posix()}/{stored['specification']['workflow'].get('file')}"
         status, logs = await asyncio.gather(self.status(workflow), self.logs(workflow, []))
         return WorkflowGraph(
@@ -342,56 +335,31 @@ class ReanaService:
             page += 1
 
     # --- transfers ----------------------------------------------------------------------
-    def _inputs(self, report: ValidationReport, base: Path) -> list[tuple[str, Path, int]]:
-        """(workspace name, local path, size) of every input file, directories walked."""
-        found: dict[str, tuple[Path, int]] = {}
-        for name in report.input_files:
-            local = resolve_within(base, name)
-            if not local.is_file():
-                raise BadRequest(f"Input file {name} is not in {base.name}.", code="missing_input")
-            found[Path(name).as_posix()] = (local, local.stat().st_size)
-        for name in report.input_directories:
-            folder = resolve_within(base, name)
-            if not folder.is_dir():
-                raise BadRequest(f"Input folder {name} is not in {base.name}.", code="missing_input")
-            for dirpath, _dirs, filenames in os.walk(folder):
-                for filename in filenames:
-                    local = Path(dirpath) / filename
-                    relative = local.relative_to(base).as_posix()
-                    try:
-                        confined = resolve_within(base, relative)
-                    except VREError:
-                        continue  # a symlink leading out of the folder is not uploaded
-                    if confined.is_file():
-                        found[relative] = (confined, confined.stat().st_size)
-        return [(name, path, size) for name, (path, size) in sorted(found.items())]
+    async def _inputs(self, report: ValidationReport, base: Path) -> list[SelectedFile]:
+        """Every input file the spec lists, its folders walked; named as the spec names them."""
+        selected = [*report.input_files, *report.input_directories]
+        return await workspace_files(self.vre.executor, self.root, selected, INPUTS_POLICY, base=base)
 
-    async def _upload(self, task: Task, workflow: str, files: list[tuple[str, Path, int]]) -> int:
-        total = sum(size for _, _, size in files)
-        done_before = 0
-        task.report(0, total)
-        for name, local, size in files:
-
-            def progress(done: int, before: int = done_before) -> None:
-                task.report(before + done, total)
-
+    async def _upload(self, task: Task, workflow: str, files: list[SelectedFile]) -> int:
+        total = sum(file.size for file in files)
+        progress = ByteProgress(task.report, total)
+        for file in files:
             await self.api.call(
                 "POST",
                 _workflow_path(workflow, "workspace"),
-                params={"file_name": name},
-                content=read_file(local, progress),
-                headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
+                params={"file_name": file.name},
+                content=read_file(file.local, progress.next_file()),
+                headers={"Content-Type": "application/octet-stream", "Content-Length": str(file.size)},
                 transfer=True,
             )
-            done_before += size
-            task.report(done_before, total)
+            progress.file_done(file.size)
         return len(files)
 
     async def upload(self, workflow: str, path: str) -> TaskInfo:
         """Upload the inputs that the reana.yaml at `path` lists into an existing workflow."""
         report = await self._valid(path)
-        spec_file, _ = self._spec_file(path)
-        files = await asyncio.to_thread(self._inputs, report, spec_file.parent)
+        spec_file, _, _ = await self._spec(path)
+        files = await self._inputs(report, spec_file.parent)
 
         async def work(task: Task) -> dict[str, Any]:
             return {"workflow": workflow, "files": await self._upload(task, workflow, files)}
@@ -401,13 +369,13 @@ class ReanaService:
     async def run(self, body: RunInput) -> TaskInfo:
         """Create a workflow from a folder's reana.yaml, upload its inputs and start it: one task."""
         report = await self._valid(body.path)
-        spec_file, _ = self._spec_file(body.path)
+        spec_file, _, _ = await self._spec(body.path)
         spec = await self._creation_spec(report, spec_file.parent)
         parameters = self._check_parameters(
             body.parameters, (spec.get("inputs") or {}).get("parameters") or {}
         )
         check_options(str(report.workflow_type), body.operational_options)
-        files = await asyncio.to_thread(self._inputs, report, spec_file.parent)
+        files = await self._inputs(report, spec_file.parent)
 
         async def work(task: Task) -> dict[str, Any]:
             created = await self._create(spec, body.name)
@@ -441,22 +409,16 @@ class ReanaService:
         label = (await self.status(workflow)).name or workflow
 
         async def work(task: Task) -> dict[str, Any]:
-            done_before = 0
-            task.report(0, total)
+            progress = ByteProgress(task.report, total)
             written = []
             for name, local, size in plan:
-
-                def progress(done: int, before: int = done_before) -> None:
-                    task.report(before + done, total)
-
                 async with self.api.download(_workflow_path(workflow, "workspace", quote(name))) as (
                     _,
                     chunks,
                 ):
-                    await save_stream(chunks, local, progress)
-                done_before += size
+                    await save_stream(chunks, local, progress.next_file())
+                progress.file_done(size)
                 written.append(local.relative_to(self.root).as_posix())
-            task.report(done_before, total)
             return {
                 "workflow": workflow,
                 "target": folder.relative_to(self.root).as_posix(),
@@ -488,20 +450,31 @@ class ReanaService:
         """Give REANA a secret whose value this server holds; the browser only names it."""
         source = body.source
         if source.kind == "iam":
-            value = str((await self.vre.tokens.token_for(source.audience or "reana")).value)
-        else:
-            if not (source.service and source.instance and source.field):
-                raise BadRequest(
-                    "A credential source needs service, instance and field.", code="invalid_secret_source"
+            # Never the raw IAM token: only one exchanged for an audience the admin configured.
+            audience = source.audience or ""
+            if audience not in self.vre.tokens.settings.exchange:
+                raise Forbidden(
+                    f"Your IAM token can go to REANA only as a token exchanged for a configured "
+                    f"audience, and {audience or 'none'} is not one.",
+                    code="secret_not_allowed",
                 )
-            fields = self.vre.credential(source.service, source.instance)
-            if source.field not in fields:
+            value = str((await self.vre.tokens.token_for(audience)).value)
+        else:
+            if (source.service, source.field) not in FORWARDABLE:
+                raise Forbidden(
+                    "Only these credentials can become REANA secrets: "
+                    + ", ".join(f"{service} {field}" for service, field in sorted(FORWARDABLE))
+                    + ".",
+                    code="secret_not_allowed",
+                )
+            found = self.vre.credentials.get(str(source.service), source.instance or "")
+            if found is None or found[1] != "user" or source.field not in found[0]:
+                # An admin's credential is shared by everyone on the server: never handed to a workflow.
                 raise BadRequest(
-                    f"The {source.service} credential has no field {source.field!r}; it has "
-                    f"{', '.join(sorted(fields))}.",
+                    f"You have no {source.service} {source.field} of your own on this server to send.",
                     code="invalid_secret_source",
                 )
-            value = str(fields[source.field])
+            value = str(found[0][str(source.field)])
         secret = {
             body.name: {
                 "name": body.name,

@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from traitlets import Dict, Enum, Float, List, Unicode
+from traitlets import Dict, Enum, Float, List, Type, Unicode
 
 from vre_common.context import AuthKind, ServiceAuth
 from vre_common.extension import VREExtension
@@ -52,6 +52,12 @@ class RucioExtension(VREExtension):
         30, help="Timeout of each call to a Rucio server (searches, listings, rules)."
     ).tag(config=True)
 
+    service_class = Type(
+        RucioService,
+        klass=RucioService,
+        help="The service behind the endpoints; tests configure a double here.",
+    ).tag(config=True)
+
     @cached_property
     def _loaded(self) -> tuple[dict[str, RucioInstance], list[str], str | None]:
         legacy = RucioConfig(config=self.config)
@@ -90,13 +96,15 @@ class RucioExtension(VREExtension):
             for instance in self.rucio_instances.values()
         ]
 
-    def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
+    def make_service(self) -> RucioService:
         instances, _, default = self._loaded
         if written := ensure_rucio_client_config(Path(self.serverapp.runtime_dir)):
             self.log.info(
                 "rucio_ext: no Rucio client configuration found; wrote a minimal one at %s", written
             )
-        service = RucioService(
+        return self.service_class(
             instances, default, self.vre, self.call_timeout_seconds, Path(self.serverapp.root_dir)
         )
-        return rucio_routes(self.api_prefix, service)
+
+    def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
+        return rucio_routes(self.api_prefix, self.service)

@@ -123,12 +123,13 @@ multi_vo = False
 
 
 def ensure_rucio_client_config(directory: Path) -> Path | None:
-    """Point rucio-clients at a minimal config file when it would find none; the file written, if any.
+    """Give rucio-clients a minimal config when it would find none; the file written, if any.
 
-    Sets RUCIO_CONFIG for this process (and so for the kernels it starts, whose
-    own `rucio` commands then find no server in it instead of no file).
+    rucio-clients reads its config once (`get_config` is cached). RUCIO_CONFIG is set
+    only while that first read happens, at start-up, and removed again: left in this
+    process's environment, every kernel the server starts would inherit it.
     """
-    from rucio.common.config import get_config_dirs
+    from rucio.common.config import get_config, get_config_dirs
 
     if os.environ.get("RUCIO_CONFIG"):
         return None
@@ -137,5 +138,10 @@ def ensure_rucio_client_config(directory: Path) -> Path | None:
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "vre-rucio-client.cfg"
     path.write_text(MINIMAL_CLIENT_CONFIG)
+    get_config.cache_clear()
     os.environ["RUCIO_CONFIG"] = str(path)
+    try:
+        get_config()
+    finally:
+        del os.environ["RUCIO_CONFIG"]
     return path

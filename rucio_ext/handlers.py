@@ -17,6 +17,8 @@ DEFAULT_PAGE = 100
 
 
 class RucioHandler(VREHandler):
+    auth_resource = "vre_rucio"
+
     def initialize(self, service: RucioService) -> None:
         self.service = service
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from rucio.client import Client
@@ -19,14 +19,14 @@ from rucio.common.checksum import adler32
 from rucio.common.exception import DataIdentifierNotFound
 from rucio.rse import rsemanager
 
-from vre_common.errors import BadRequest, Conflict, Forbidden, NotFound
-from vre_common.paths import resolve_within
+from vre_common.errors import BadRequest, Conflict, Forbidden
+from vre_common.streams import ByteProgress
 from vre_common.tasks import Task, TaskRegistry
+from vre_common.workspace import SelectedFile, WalkPolicy, workspace_files
 
 from .session import RucioSession
 
 log = logging.getLogger(__name__)
-MAX_FILES = 10_000
 MAX_LISTED = 100
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,250}$")
 MIN_RATE = 1 << 20  # bytes/s below which a file's upload counts as stalled
@@ -40,42 +40,17 @@ def rucio_log(level: int, msg: str, *args: Any, **kwargs: Any) -> None:
 rucio_log.log = rucio_log  # type: ignore[attr-defined]
 
 
-def workspace_files(root: Path, source: Path) -> list[Path]:
-    """The regular files of `source` (a file, or a folder searched recursively), all inside `root`."""
-    if source.is_file():
-        return [source]
-    if not source.is_dir():
-        raise NotFound(f"There is no file or folder {source.name!r} in your workspace.", code="no_such_path")
-    files = []
-    for path in sorted(source.rglob("*")):
-        if path.is_symlink() and not path.resolve().is_relative_to(root):
-            raise Forbidden(
-                f"{path.relative_to(root)} links outside your workspace.", code="path_outside_root"
-            )
-        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(source).parts):
-            files.append(path)
-        if len(files) > MAX_FILES:
-            raise BadRequest(f"Upload at most {MAX_FILES} files at a time.", code="too_many_files")
-    if not files:
-        raise BadRequest(f"{source.name} holds no files to upload.", code="nothing_to_upload")
-    return files
+# Each file becomes the DID `scope:<file name>`: a flat namespace, so names must be unique.
+UPLOAD_POLICY = WalkPolicy("Rucio", max_files=10_000, naming="file")
 
 
-def check_names(files: list[Path]) -> None:
-    """Each file becomes the DID `scope:<file name>`, so names must be valid and unique."""
-    seen: dict[str, Path] = {}
-    for path in files:
-        if not NAME_PATTERN.match(path.name):
+def check_names(files: list[SelectedFile]) -> None:
+    for file in files:
+        if not NAME_PATTERN.match(file.name):
             raise BadRequest(
-                f"{path.name!r} cannot be a Rucio file name: use letters, digits, '.', '_' and '-'.",
+                f"{file.name!r} cannot be a Rucio file name: use letters, digits, '.', '_' and '-'.",
                 code="invalid_file_name",
             )
-        if path.name in seen:
-            raise BadRequest(
-                f"Two files are named {path.name!r}; names must be unique within a scope: rename one.",
-                code="duplicate_file_name",
-            )
-        seen[path.name] = path
 
 
 def remember_rse(client: Client, rse: str) -> None:
@@ -88,15 +63,15 @@ def remember_rse(client: Client, rse: str) -> None:
     rsemanager.RSE_REGION.set(f"rse_info_{rse}:{client.vo}", client.get_rse(rse))
 
 
-def refuse_other_content(client: Client, scope: str, path: Path) -> None:
-    """A clear 409 when `scope:<file name>` exists with other bytes (UploadClient only says it uploaded nothing)."""
+def refuse_other_content(client: Client, scope: str, name: str, path: Path) -> None:
+    """A clear 409 when `scope:name` exists with other bytes (UploadClient only says it uploaded nothing)."""
     try:
-        existing = client.get_metadata(scope, path.name)
+        existing = client.get_metadata(scope, name)
     except DataIdentifierNotFound:
         return
     if str(existing.get("adler32") or "").lstrip("0") != adler32(str(path)).lstrip("0"):
         raise Conflict(
-            f"{scope}:{path.name} exists in Rucio with other content: rename your file to upload it.",
+            f"{scope}:{name} exists in Rucio with other content: rename your file to upload it.",
             code="rucio_already_exists",
         )
 
@@ -111,13 +86,8 @@ class Uploads:
         self, path: str, rse: str, scope: str, dataset: tuple[str, str] | None, lifetime_days: int | None
     ) -> Task:
         """Check everything that can be checked before any byte moves, then upload in the background."""
-        source = resolve_within(self.jupyter_root, path)
-
-        def sized_files() -> list[tuple[Path, int]]:
-            return [(f, f.stat().st_size) for f in workspace_files(self.jupyter_root, source)]
-
-        files = await self.session.vre.executor.run("workspace", self.session.timeout, sized_files)
-        check_names([path for path, _ in files])
+        files = await workspace_files(self.session.vre.executor, self.jupyter_root, [path], UPLOAD_POLICY)
+        check_names(files)
         lifetime = lifetime_days * 86400 if lifetime_days else None
 
         def check(client: Client) -> bool:
@@ -143,7 +113,7 @@ class Uploads:
             return True
 
         dataset_exists = await self.session.call(check)
-        title = f"Upload {source.name} to {rse}"
+        title = f"Upload {PurePosixPath(path).name} to {rse}"
         return self.tasks.start(
             "rucio.upload",
             title,
@@ -154,21 +124,20 @@ class Uploads:
     async def _run(
         self,
         task: Task,
-        files: list[tuple[Path, int]],
+        files: list[SelectedFile],
         rse: str,
         scope: str,
         dataset: tuple[str, str] | None,
         lifetime: int | None,
         dataset_exists: bool,
     ) -> dict[str, Any]:
-        total, done = sum(size for _, size in files), 0
-        task.report(0, total)
-        for path, size in files:
+        progress = ByteProgress(task.report, sum(file.size for file in files))
+        for file in files:
             item: dict[str, Any] = {
-                "path": str(path),
+                "path": str(file.local),
                 "rse": rse,
                 "did_scope": scope,
-                "did_name": path.name,
+                "did_name": file.name,
                 "register_after_upload": True,
                 "lifetime": lifetime,
             }
@@ -176,20 +145,19 @@ class Uploads:
                 item.update(dataset_scope=dataset[0], dataset_name=dataset[1])
 
             def upload(client: Client, item: dict[str, Any] = item) -> None:
-                refuse_other_content(client, scope, Path(item["path"]))
+                refuse_other_content(client, scope, item["did_name"], Path(item["path"]))
                 remember_rse(client, rse)  # again per file: rucio-clients' cache entry expires after 15 min
                 uploader = UploadClient(client, logger=rucio_log, tracing=False)  # type: ignore[arg-type]
                 uploader.upload([item])
 
-            await self.session.call(upload, timeout=self.session.timeout + size / MIN_RATE)
+            await self.session.call(upload, timeout=self.session.timeout + file.size / MIN_RATE)
             if dataset and not dataset_exists:
                 lifetime, dataset_exists = None, True  # the new dataset's rule carries the lifetime
-            done += size
-            task.report(done)
+            progress.file_done(file.size)
         return {
             "rse": rse,
             "files": len(files),
-            "bytes": total,
+            "bytes": progress.done,
             "dataset": f"{dataset[0]}:{dataset[1]}" if dataset else None,
-            "dids": [f"{scope}:{path.name}" for path, _ in files[:MAX_LISTED]],
+            "dids": [f"{scope}:{file.name}" for file in files[:MAX_LISTED]],
         }

@@ -7,10 +7,13 @@ from typing import Any, ClassVar
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
 from pydantic import BaseModel
+from tornado.ioloop import PeriodicCallback
 
 from . import __version__
 from .context import ServiceAuth, VREContext
 from .handlers import StatusHandler, shared_routes, unknown_endpoint
+
+CREDENTIALS_CHECK_SECONDS = 5
 
 
 class ExtensionStatus(BaseModel):
@@ -33,6 +36,7 @@ class VREExtension(ExtensionApp):
     load_other_extensions = True
     api_prefix: ClassVar[str]
     vre: VREContext
+    service: Any
 
     def configuration(self) -> tuple[bool, str, dict[str, Any]]:
         """(configured, a sentence for the user, public details) from this extension's config."""
@@ -56,6 +60,10 @@ class VREExtension(ExtensionApp):
             details=details,
         )
 
+    def make_service(self) -> object | None:
+        """This extension's service, built once at start-up from its `*_class` traitlets (None: no service)."""
+        return None
+
     def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
         return []
 
@@ -66,6 +74,20 @@ class VREExtension(ExtensionApp):
         service = self.api_prefix.rsplit("/", 1)[-1]
         for instance, fields in self.admin_credentials().items():
             self.vre.credentials.add_admin(service, instance, fields)
+        if self._created_context:
+            self._watch_credentials()
+        # Built once, kept in the Tornado settings; `routes()` hands it to the handlers.
+        self.service = self.settings[f"{self.name}_service"] = self.make_service()
+
+    def _watch_credentials(self) -> None:
+        """Pick up changes others make to the credentials file, checked off the event loop."""
+        store, executor = self.vre.credentials, self.vre.executor
+
+        async def reload() -> None:
+            await executor.run("credential store", 10, store.reload)
+
+        self._credentials_watch = PeriodicCallback(reload, CREDENTIALS_CHECK_SECONDS * 1000)
+        self._credentials_watch.start()
 
     def initialize_handlers(self) -> None:
         self.handlers.append(
@@ -78,4 +100,5 @@ class VREExtension(ExtensionApp):
 
     async def stop_extension(self) -> None:
         if self._created_context:
+            self._credentials_watch.stop()
             await self.vre.close()

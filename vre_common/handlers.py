@@ -7,12 +7,14 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, TypeVar
 
+from jupyter_core.utils import ensure_async
+from jupyter_server.auth.utils import HTTP_METHOD_TO_AUTH_ACTION
 from jupyter_server.base.handlers import APIHandler
 from pydantic import BaseModel, ValidationError
 from tornado import web
 
 from .context import VREContext
-from .errors import BadRequest, NotFound, VREError
+from .errors import BadRequest, Forbidden, NotFound, VREError
 from .models import CredentialInput, TaskList
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -23,7 +25,30 @@ class VREHandler(APIHandler):
 
     Any `VREError` raised by a service becomes its status and JSON body; any
     other exception becomes a 500 whose body says nothing about internals.
+
+    Every request is authorized before it runs, as jupyter_server's `@authorized`
+    does: the server's Authorizer is asked whether this user may `read` (GET) or
+    `write` (POST, PUT, DELETE) `auth_resource`. Jupyter's default allows all; a
+    hub's Authorizer can refuse, e.g. writes of `vre_zenodo` (publishing) or
+    anything of `vre_secrets` to a user a server is shared with.
     """
+
+    auth_resource = "vre"
+
+    async def prepare(self) -> None:
+        await super().prepare()
+        user = self.current_user
+        action = HTTP_METHOD_TO_AUTH_ACTION.get(self.request.method or "")
+        if user and action:  # no user: `@web.authenticated` refuses it
+            allowed = await ensure_async(
+                self.authorizer.is_authorized(self, user, action, self.auth_resource)
+            )
+            if not allowed:
+                raise Forbidden(
+                    f"You are not allowed to {action} {self.auth_resource} on this server; "
+                    "ask its owner or your hub admin.",
+                    code="not_authorized",
+                )
 
     def parse_body(self, model: type[Model]) -> Model:
         try:
@@ -124,6 +149,8 @@ class AuthStatusHandler(ContextHandler):
 class CredentialHandler(ContextHandler):
     """`PUT`/`DELETE /vre/api/credentials/<service>/<instance>`: the user's own credential."""
 
+    auth_resource = "vre_credentials"
+
     @web.authenticated
     async def put(self, service: str, instance: str) -> None:
         body = self.parse_body(CredentialInput)
@@ -137,6 +164,8 @@ class CredentialHandler(ContextHandler):
 class TaskListHandler(ContextHandler):
     """`GET /vre/api/tasks[?kind=<prefix>]`: background tasks, newest first."""
 
+    auth_resource = "vre_tasks"
+
     @web.authenticated
     def get(self) -> None:
         tasks = self.context.tasks.list(self.get_argument("kind", ""))
@@ -145,6 +174,8 @@ class TaskListHandler(ContextHandler):
 
 class TaskHandler(ContextHandler):
     """`GET /vre/api/tasks/<id>`: one task; `DELETE`: cancel it."""
+
+    auth_resource = "vre_tasks"
 
     @web.authenticated
     def get(self, task_id: str) -> None:

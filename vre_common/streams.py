@@ -15,7 +15,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from .errors import no_space_left
+from .errors import local_file_error
 
 CHUNK = 1 << 20
 
@@ -46,10 +46,8 @@ async def save_stream(chunks: AsyncIterable[bytes], target: Path, on_bytes: Byte
     except BaseException as err:
         handle.close()
         tmp.unlink(missing_ok=True)
-        if isinstance(err, OSError) and (
-            full := no_space_left(err, str(target.parent.name or target.parent))
-        ):
-            raise full from None
+        if isinstance(err, OSError):  # the workspace's problem (a full disk, a permission), said as such
+            raise local_file_error(err, target.name) from None
         raise
     return written
 
@@ -63,14 +61,43 @@ def _flush_and_close(handle: BinaryIO) -> None:
 async def read_file(
     path: Path, on_bytes: BytesDone | None = None, chunk: int = CHUNK
 ) -> AsyncIterator[bytes]:
-    """The bytes of `path`, a chunk at a time (e.g. as an httpx request body), reporting bytes read."""
-    handle = await asyncio.to_thread(open, path, "rb")
+    """The bytes of `path`, a chunk at a time (e.g. as an httpx request body), reporting bytes read.
+
+    A file that cannot be read, or goes away, is a workspace error naming it, not a backend failure.
+    """
+    try:
+        handle = await asyncio.to_thread(open, path, "rb")
+    except OSError as err:
+        raise local_file_error(err, path.name) from None
     done = 0
     try:
-        while data := await asyncio.to_thread(handle.read, chunk):
+        while True:
+            try:
+                data = await asyncio.to_thread(handle.read, chunk)
+            except OSError as err:
+                raise local_file_error(err, path.name) from None
+            if not data:
+                break
             done += len(data)
             if on_bytes:
                 on_bytes(done)
             yield data
     finally:
         handle.close()
+
+
+class ByteProgress:
+    """Byte progress of files moved one after another, reported as one total to a task."""
+
+    def __init__(self, report: Callable[[int, int | None], None], total: int | None) -> None:
+        self.report, self.total, self.done = report, total, 0
+        report(0, total)
+
+    def next_file(self) -> BytesDone:
+        """For the file about to move: its bytes so far, added to those of the files before it."""
+        before = self.done
+        return lambda n: self.report(before + n, self.total)
+
+    def file_done(self, size: int) -> None:
+        self.done += size
+        self.report(self.done, self.total)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from traitlets import Enum, Float, Unicode, default
+from traitlets import Enum, Float, Type, Unicode, default
 
 from vre_common.context import ServiceAuth
 from vre_common.extension import VREExtension
@@ -52,6 +52,18 @@ class ZenodoExtension(VREExtension):
         120, help="During file uploads and downloads: the longest wait for Zenodo to take or send more bytes."
     ).tag(config=True)
 
+    session_class = Type(
+        ZenodoSession,
+        klass=ZenodoSession,
+        help="The Zenodo client (eOSSR calls, httpx transfers); tests configure a double here.",
+    ).tag(config=True)
+
+    service_class = Type(
+        ZenodoService,
+        klass=ZenodoService,
+        help="The service behind the endpoints (depositions, transfers, records).",
+    ).tag(config=True)
+
     @default("api_url")
     def _api_url_from_env(self) -> str:
         return os.environ.get("VRE_ZENODO_API_URL", "")
@@ -81,13 +93,15 @@ class ZenodoExtension(VREExtension):
     def admin_credentials(self) -> dict[str, dict[str, str]]:
         return {self.instance: {"token": self.access_token}} if self.access_token else {}
 
-    def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
-        session = ZenodoSession(
+    def make_service(self) -> ZenodoService:
+        session = self.session_class(
             self.vre,
             self.instance,
             self.effective_api_url(),
             self.timeout_seconds,
             self.transfer_timeout_seconds,
         )
-        service = ZenodoService(session, self.serverapp.root_dir, self.default_community)
-        return zenodo_routes(self.api_prefix, service)
+        return self.service_class(session, self.serverapp.root_dir, self.default_community)
+
+    def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
+        return zenodo_routes(self.api_prefix, self.service)

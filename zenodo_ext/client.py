@@ -11,8 +11,8 @@ two URLs cannot see each other's. Exceptions and helpers come from eOSSR's
 shared submodules, so they are the same classes everywhere.
 
 eOSSR sends the token as a query argument, so its exceptions carry URLs with
-the token in them: every message goes through `scrub` before it reaches a
-response, a task or a log.
+the token in them: every message goes through `vre_common.errors.scrub` before
+it reaches a response, a task or a log.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType
 from typing import Any, TypeVar
 
@@ -32,16 +33,7 @@ import requests
 from eossr.api.zenodo.http_status import HTTPStatusError
 
 from vre_common.context import VREContext
-from vre_common.errors import (
-    BackendError,
-    BackendTimeout,
-    BadRequest,
-    Conflict,
-    Forbidden,
-    NotAuthenticated,
-    NotFound,
-    VREError,
-)
+from vre_common.errors import BackendError, BackendTimeout, VREError, http_error, local_file_error, scrub
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -71,18 +63,6 @@ def eossr_for(api_url: str, timeout: float) -> ModuleType:
         return _copies[key]
 
 
-TOKEN_IN_TEXT = re.compile(r"(access_token=)[^&\s'\"]+", re.IGNORECASE)
-BEARER_IN_TEXT = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
-
-
-def scrub(text: str, token: str | None = None) -> str:
-    """`text` with any access token removed."""
-    if token:
-        text = text.replace(token, "***")
-    text = TOKEN_IN_TEXT.sub(r"\1***", text)
-    return BEARER_IN_TEXT.sub(r"\1***", text)
-
-
 def zenodo_details(payload: Any) -> str:
     """Zenodo's own explanation from an error body: its message and per-field errors."""
     if not isinstance(payload, dict):
@@ -99,44 +79,18 @@ def zenodo_details(payload: Any) -> str:
     return "; ".join(parts)[:500]
 
 
+# What a Zenodo user can do about a failure, next to the generic mapping's words.
+HINTS = {
+    401: "Enter a valid personal access token (with the deposit:write and deposit:actions scopes) "
+    "in the Zenodo panel.",
+    403: "Your token lacks the scope for this, or the deposition is published and locked "
+    "(make a new version instead).",
+    413: "The limit is 50 GB per record: split the data or contact Zenodo.",
+}
+
+
 def error_for_status(status: int, details: str = "") -> VREError:
-    """The user-facing error for a Zenodo HTTP status."""
-    said = f" Zenodo said: {details}." if details else ""
-    if status == 401:
-        return NotAuthenticated(
-            "Zenodo did not accept your access token: enter a valid personal access token "
-            "(with the deposit:write and deposit:actions scopes) in the Zenodo panel.",
-            code="zenodo_auth_failed",
-        )
-    if status == 403:
-        return Forbidden(
-            "Zenodo refused: your token lacks the scope for this, or the deposition is published "
-            f"and locked (make a new version instead).{said}",
-            code="zenodo_forbidden",
-        )
-    if status in (404, 410):
-        return NotFound(f"Not found on Zenodo (or deleted).{said}", code="zenodo_not_found")
-    if status == 409:
-        return Conflict(
-            f"Zenodo cannot do this in the deposition's current state.{said}", code="zenodo_conflict"
-        )
-    if status == 413:
-        return BadRequest(
-            "Zenodo refused the file as too large (the limit is 50 GB per record): "
-            "split the data or contact Zenodo.",
-            code="zenodo_too_large",
-        )
-    if status == 429:
-        return BackendError(
-            BACKEND,
-            "too many requests (rate limit); wait a minute and try again.",
-            code="zenodo_rate_limited",
-        )
-    if status in (400, 422):
-        return BadRequest(f"Zenodo refused the request.{said}", code="zenodo_invalid")
-    if status in (502, 503, 504):
-        return BackendError(BACKEND, f"the service is unavailable ({status}); try again later.")
-    return BackendError(BACKEND, f"unexpected answer {status}.{said}")
+    return http_error(BACKEND, status, details, hints=HINTS)
 
 
 STATUS_LINE = re.compile(r"HTTP Status Code: (\d{3})")
@@ -172,8 +126,11 @@ def map_error(err: Exception, token: str | None = None) -> VREError:
         return error_for_status(err.response.status_code, scrub(zenodo_details(body), token))
     if isinstance(err, requests.Timeout | httpx.TimeoutException):
         return BackendTimeout(BACKEND, "the server did not answer in time; try again later.")
-    if isinstance(err, requests.ConnectionError | httpx.TransportError | OSError):
+    if isinstance(err, requests.ConnectionError | httpx.TransportError):
         return BackendError(BACKEND, "cannot reach the server; it may be down.", code="zenodo_unreachable")
+    if isinstance(err, OSError) and not isinstance(err, requests.RequestException):
+        # The workspace's, not Zenodo's; named by its file name only (no server path in answers).
+        return local_file_error(err, Path(str(err.filename)).name if err.filename else "A file")
     log.error("Zenodo call failed: %s: %s", type(err).__name__, scrub(str(err), token))
     return BackendError(BACKEND, "unexpected failure; the Jupyter server log has details.")
 

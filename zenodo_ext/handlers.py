@@ -1,4 +1,4 @@
-"""`/vre/api/zenodo/...`: parse, call one `ZenodoService` method, write JSON."""
+"""`/vre/api/zenodo/...`: parse, call one method of a `ZenodoService` part, write JSON."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ DEFAULT_PAGE = 20
 
 
 class ZenodoHandler(VREHandler):
+    auth_resource = "vre_zenodo"
+
     def initialize(self, service: ZenodoService) -> None:
         self.service = service
 
@@ -33,7 +35,7 @@ class VerifyHandler(ZenodoHandler):
 
     @web.authenticated
     async def post(self) -> None:
-        self.write_json(await self.service.verify())
+        self.write_json(await self.service.depositions.verify())
 
 
 class DepositionsHandler(ZenodoHandler):
@@ -43,12 +45,12 @@ class DepositionsHandler(ZenodoHandler):
     async def get(self) -> None:
         page = self.int_argument("page", 1)
         size = self.int_argument("size", DEFAULT_PAGE)
-        self.write_json(await self.service.list_depositions(page, size))
+        self.write_json(await self.service.depositions.list_depositions(page, size))
 
     @web.authenticated
     async def post(self) -> None:
         body = self.parse_body(CreateInput)
-        self.write_json(await self.service.create(body), status=201)
+        self.write_json(await self.service.depositions.create(body), status=201)
 
 
 class DepositionHandler(ZenodoHandler):
@@ -56,11 +58,11 @@ class DepositionHandler(ZenodoHandler):
 
     @web.authenticated
     async def get(self, item: str) -> None:
-        self.write_json(await self.service.get_deposition(int(item)))
+        self.write_json(await self.service.depositions.get_deposition(int(item)))
 
     @web.authenticated
     async def delete(self, item: str) -> None:
-        await self.service.discard(int(item))
+        await self.service.depositions.discard(int(item))
         self.write_json(Discarded(deleted=int(item)))
 
 
@@ -70,7 +72,7 @@ class MetadataHandler(ZenodoHandler):
     @web.authenticated
     async def put(self, item: str) -> None:
         body = self.parse_body(MetadataInput)
-        self.write_json(await self.service.update_metadata(int(item), body.metadata))
+        self.write_json(await self.service.depositions.update_metadata(int(item), body.metadata))
 
 
 class UploadHandler(ZenodoHandler):
@@ -79,7 +81,7 @@ class UploadHandler(ZenodoHandler):
     @web.authenticated
     async def post(self, item: str) -> None:
         body = self.parse_body(UploadInput)
-        self.write_json(await self.service.upload(int(item), body.paths), status=202)
+        self.write_json(await self.service.transfers.upload(int(item), body.paths), status=202)
 
 
 class PublishHandler(ZenodoHandler):
@@ -87,7 +89,7 @@ class PublishHandler(ZenodoHandler):
 
     @web.authenticated
     async def post(self, item: str) -> None:
-        self.write_json(await self.service.publish(int(item)))
+        self.write_json(await self.service.depositions.publish(int(item)))
 
 
 class NewVersionHandler(ZenodoHandler):
@@ -96,7 +98,7 @@ class NewVersionHandler(ZenodoHandler):
     @web.authenticated
     async def post(self, item: str) -> None:
         body = self.parse_body(NewVersionInput)
-        self.write_json(await self.service.new_version(int(item), body.keep_files), status=201)
+        self.write_json(await self.service.depositions.new_version(int(item), body.keep_files), status=201)
 
 
 class CommunityRequestHandler(ZenodoHandler):
@@ -105,7 +107,7 @@ class CommunityRequestHandler(ZenodoHandler):
     @web.authenticated
     async def post(self, item: str) -> None:
         body = self.parse_body(CommunityInput)
-        self.write_json(await self.service.request_community(int(item), body.community))
+        self.write_json(await self.service.depositions.request_community(int(item), body.community))
 
 
 class CodemetaHandler(ZenodoHandler):
@@ -113,7 +115,7 @@ class CodemetaHandler(ZenodoHandler):
 
     @web.authenticated
     async def get(self) -> None:
-        self.write_json(await self.service.codemeta(self.get_argument("path", "")))
+        self.write_json(await self.service.depositions.codemeta(self.get_argument("path", "")))
 
 
 class CommunitiesHandler(ZenodoHandler):
@@ -122,7 +124,7 @@ class CommunitiesHandler(ZenodoHandler):
     @web.authenticated
     async def get(self) -> None:
         self.write_json(
-            await self.service.communities(
+            await self.service.records.communities(
                 self.get_argument("q", ""),
                 self.int_argument("page", 1),
                 self.int_argument("size", DEFAULT_PAGE),
@@ -135,7 +137,7 @@ class RecordsHandler(ZenodoHandler):
 
     @web.authenticated
     async def get(self) -> None:
-        page = await self.service.search_records(
+        page = await self.service.records.search_records(
             self.get_argument("q", ""),
             self.get_argument("community", "") or None,
             self.int_argument("page", 1),
@@ -149,7 +151,7 @@ class RecordHandler(ZenodoHandler):
 
     @web.authenticated
     async def get(self, item: str) -> None:
-        self.write_json(await self.service.record(int(item)))
+        self.write_json(await self.service.records.record(int(item)))
 
 
 class FetchHandler(ZenodoHandler):
@@ -158,7 +160,9 @@ class FetchHandler(ZenodoHandler):
     @web.authenticated
     async def post(self, item: str) -> None:
         body = self.parse_body(FetchInput)
-        self.write_json(await self.service.fetch(int(item), body.folder, body.overwrite), status=202)
+        self.write_json(
+            await self.service.transfers.fetch(int(item), body.folder, body.overwrite), status=202
+        )
 
 
 def zenodo_routes(prefix: str, service: ZenodoService) -> list[tuple[str, type, dict[str, Any]]]:

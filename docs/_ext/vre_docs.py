@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from traitlets import Type
 
 DOCS = Path(__file__).resolve().parents[1]
 GENERATED = DOCS / "_generated"
@@ -31,10 +32,11 @@ CONFIG_CLASSES = (
     "rucio_ext.config:RucioConfig",
     "reana_ext.app:ReanaExtension",
     "zenodo_ext.app:ZenodoExtension",
+    "lifecycle_ext.app:LifecycleExtension",
     "vre_common.config:IAMTokens",
     "vre_common.config:VRECommon",
 )
-OUR_PACKAGES = ("vre_common", "rucio_ext", "reana_ext", "zenodo_ext")
+OUR_PACKAGES = ("vre_common", "rucio_ext", "reana_ext", "zenodo_ext", "lifecycle_ext")
 
 
 # --- configuration reference ---------------------------------------------------------------------
@@ -66,6 +68,8 @@ def trait_type(trait: Any) -> str:
     elif kind == "List":
         inner = getattr(trait, "_trait", None)
         text = f"list of {trait_type(inner)}" if inner is not None else "list"
+    elif kind == "Type":
+        text = "a class (import path)"
     elif kind in ("Enum", "CaselessStrEnum"):
         text = "one of " + ", ".join(f"`{v!r}`" for v in trait.values)
     else:
@@ -99,6 +103,8 @@ def trait_default(cls: type, name: str, trait: Any) -> str:
     dynamic = _dynamic_default(cls, name)
     if dynamic is not None:
         return dynamic
+    if isinstance(trait, Type):
+        return f"`{trait.default_value.__module__}.{trait.default_value.__name__}`"
     value = trait.default()  # containers build their default here (default_value is Undefined for them)
     if value is None:
         return "`None`"

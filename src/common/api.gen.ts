@@ -1025,10 +1025,15 @@ export type components = {
              */
             doi?: string | null;
             /**
-             * Published
-             * @default false
+             * License
+             * @default null
              */
-            published?: boolean;
+            license?: string | null;
+            /**
+             * Write
+             * @default true
+             */
+            write?: boolean;
         };
         /** CrateResult */
         CrateResult: {
@@ -1036,6 +1041,8 @@ export type components = {
             path: string;
             /** Files */
             files: string[];
+            /** Bytes */
+            bytes: number;
             /** Doi */
             doi: string | null;
         };
@@ -1880,11 +1887,8 @@ export type components = {
             name: string;
             /** Status */
             status: string;
-            /**
-             * Engine
-             * @default serial
-             */
-            engine?: string;
+            /** Engine */
+            engine: string;
             /**
              * Server Url
              * @default null

@@ -173,7 +173,8 @@ async def lifecycle(jp_fetch, stack, root: Path, did: str, mode: str, value: Any
     crate = await api(
         jp_fetch, "lifecycle", "crate", method="POST", body={**facts, "doi": draft["reserved_doi"]}
     )
-    assert crate["files"] == ["reana.yaml", "results/sum.txt"]
+    # Named as Zenodo will name them: the folder joined into the file name.
+    assert crate["files"] == ["reana.yaml", "results__sum.txt"]
     uploaded = await api(
         jp_fetch, "zenodo", "depositions", str(draft["id"]), "upload", method="POST", body={"paths": [folder]}
     )
@@ -181,11 +182,8 @@ async def lifecycle(jp_fetch, stack, root: Path, did: str, mode: str, value: Any
     published = await api(jp_fetch, "zenodo", "depositions", str(draft["id"]), "publish", method="POST")
     assert published["doi"] == draft["reserved_doi"]
     record = await api(jp_fetch, "zenodo", "depositions", str(draft["id"]))
-    assert {f["name"] for f in record["files"]} >= {
-        "ro-crate-metadata.json",
-        "reana.yaml",
-        "results__sum.txt",
-    }
+    # The record holds exactly the files the crate describes, and the crate.
+    assert sorted(f["name"] for f in record["files"]) == sorted([*crate["files"], "ro-crate-metadata.json"])
     return {"folder": root / folder, "run": run, "doi": published["doi"], "deposition": record, "spec": spec}
 
 
@@ -199,15 +197,16 @@ def check_crate(folder: Path, did: str, rucio_url: str, run: dict[str, Any], doi
     workflow = crate.mainEntity
     assert workflow is not None and workflow.id == "reana.yaml"
     assert "ComputationalWorkflow" in workflow.type
-    output = crate.get("results/sum.txt")
-    assert output is not None and (folder / "results" / "sum.txt").read_text().strip() == TOTAL
+    output = crate.get("results__sum.txt")  # its id in the record; its name says where it was
+    assert output is not None and output["name"] == "results/sum.txt"
+    assert (folder / "results" / "sum.txt").read_text().strip() == TOTAL
     actions = [e for e in crate.get_entities() if "CreateAction" in e.type]
     assert len(actions) == 1
     action = actions[0]
     assert action["identifier"] == run["id"] and run["name"] in action["name"]
     assert action["instrument"].id == workflow.id
     assert [o.id for o in action["object"]] == [source.id]
-    assert [r.id for r in action["result"]] == ["results/sum.txt"]
+    assert [r.id for r in action["result"]] == ["results__sum.txt"]
     assert action["agent"]["version"] == __version__
 
 
@@ -288,7 +287,7 @@ async def test_bad_lifecycle_requests_are_clear_400s(jp_fetch, jp_root_dir):
     code, body = await failure(
         jp_fetch, "lifecycle", "spec", body={"folder": "nope", "mode": "rucio", "inputs": [item]}
     )
-    assert (code, body["error"]) == (404, "not_found")
+    assert (code, body["error"]) == (404, "path_not_found")
     run = {"id": "x", "name": "x.1", "status": "finished"}
     code, body = await failure(
         jp_fetch, "lifecycle", "crate", body={"folder": "a", "run": run, "specification": "a/missing.yaml"}

@@ -263,7 +263,7 @@ async def test_the_list_filters_sorts_and_pages(jp_fetch, reana, workflow_folder
         (("workflows",), "GET", None, {"size": "1000"}, 400, "invalid_page"),
         (("workflows",), "POST", {"path": "analysis/hello", "name": "has.dot"}, {}, 400, "invalid_body"),
         (("workflows",), "POST", {"path": "../etc", "name": "x"}, {}, 400, "invalid_path"),
-        (("workflows",), "POST", {"path": "nowhere", "name": "x"}, {}, 404, "not_found"),
+        (("workflows",), "POST", {"path": "nowhere", "name": "x"}, {}, 404, "path_not_found"),
         (("validate",), "POST", {"path": "/etc/passwd"}, {}, 400, "invalid_path"),
         (("workflows", "no-such-workflow"), "GET", None, {}, 404, "reana_not_found"),
         (("workflows", "no-such-workflow", "download"), "POST", {"target": "../x"}, {}, 400, "invalid_path"),
@@ -271,6 +271,35 @@ async def test_the_list_filters_sorts_and_pages(jp_fetch, reana, workflow_folder
             ("secrets",),
             "POST",
             {"name": "X", "source": {"kind": "credential"}},
+            {},
+            403,
+            "secret_not_allowed",
+        ),
+        # Only the user's own credentials on the allow-list, and IAM tokens only when exchanged.
+        (
+            ("secrets",),
+            "POST",
+            {
+                "name": "X",
+                "source": {"kind": "credential", "service": "reana", "instance": "default", "field": "token"},
+            },
+            {},
+            403,
+            "secret_not_allowed",
+        ),
+        (("secrets",), "POST", {"name": "X", "source": {"kind": "iam"}}, {}, 403, "secret_not_allowed"),
+        (
+            ("secrets",),
+            "POST",
+            {
+                "name": "X",
+                "source": {
+                    "kind": "credential",
+                    "service": "zenodo",
+                    "instance": "sandbox",
+                    "field": "token",
+                },
+            },
             {},
             400,
             "invalid_secret_source",
@@ -355,19 +384,10 @@ async def test_reana_down_is_a_502_naming_reana():
 
 
 @pytest.fixture
-def with_iam(jp_server_config, devstack_up, monkeypatch):
-    """The same server, with the user logged in to the dev stack's IAM as a hub does."""
-    from devstack_jupyter_config import iam_login
-
-    iam = devstack_up("iam")["iam"]
-    monkeypatch.setenv("VRE_TEST_REANA_REFRESH", iam_login(iam)["refresh_token"])
-    monkeypatch.setenv("VRE_IAM_CLIENT_SECRET", iam["client_secret"])  # not config: logged at DEBUG
-    jp_server_config["IAMTokens"] = {
-        "issuer": iam["issuer"],
-        "client_id": iam["client_id"],
-        "access_token_env": "VRE_TEST_UNSET_TOKEN",
-        "refresh_token_env": "VRE_TEST_REANA_REFRESH",
-    }
+def with_iam(jp_server_config, iam_tokens_config):
+    """The same server, with the user logged in to the dev stack's IAM as a hub does, and token
+    exchange for Rucio's audience (only an exchanged token may become a secret)."""
+    jp_server_config["IAMTokens"] = iam_tokens_config
     return jp_server_config
 
 

@@ -204,7 +204,7 @@ async def test_upload_a_workspace_folder_into_a_new_dataset(jp_fetch, jp_root_di
     [
         ("vre", {"path": "../outside.txt"}, 400, "invalid_path"),
         ("vre", {"path": "/etc/passwd"}, 400, "invalid_path"),
-        ("vre", {"path": "no-such-file.txt"}, 404, "no_such_path"),
+        ("vre", {"path": "no-such-file.txt"}, 404, "path_not_found"),
         ("vre", {"path": "data.txt", "scope": "user.somebody-else"}, 403, "scope_not_allowed"),
         ("vre", {"path": "data.txt", "rse": "NO-SUCH-RSE"}, 404, "rucio_not_found"),
         ("vre", {"path": "data.txt", "scope": "bad scope!"}, 400, "invalid_scope"),

@@ -102,3 +102,22 @@ class TestCredentialEndpoints:
         payload = json.loads(err.value.response.body)
         assert payload["error"] == error
         assert payload["message"]
+
+
+def test_reading_a_credential_never_touches_the_disk_and_changes_are_reloaded(tmp_path, monkeypatch):
+    path = tmp_path / "credentials.json"
+    store = CredentialStore(path)
+    store.set("zenodo", "sandbox", {"token": "first"})
+    other = CredentialStore(path)  # another server of the same user
+    other.set("zenodo", "sandbox", {"token": "second"})
+
+    def no_disk(*args, **kwargs):
+        raise AssertionError("read the disk")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(type(path), "read_text", no_disk)
+        patched.setattr(type(path), "stat", no_disk)
+        assert store.get("zenodo", "sandbox")[0]["token"] == "first"  # from memory
+    assert store.reload() is True  # what the server runs off the loop every few seconds
+    assert store.get("zenodo", "sandbox")[0]["token"] == "second"
+    assert store.reload() is False  # unchanged: not read again

@@ -15,20 +15,29 @@ sys.path.insert(0, str(DOCS / "_ext"))
 
 import vre_docs  # noqa: E402 (docs/_ext is not a package)
 
+from lifecycle_ext.app import LifecycleExtension  # noqa: E402
 from reana_ext.app import ReanaExtension  # noqa: E402
 from rucio_ext.app import RucioExtension  # noqa: E402
 from rucio_ext.config import RucioConfig, RucioInstance  # noqa: E402
 from vre_common.config import IAMTokens, VRECommon  # noqa: E402
 from zenodo_ext.app import ZenodoExtension  # noqa: E402
 
-CLASSES = (RucioExtension, RucioConfig, ReanaExtension, ZenodoExtension, IAMTokens, VRECommon)
+CLASSES = (
+    RucioExtension,
+    RucioConfig,
+    ReanaExtension,
+    ZenodoExtension,
+    LifecycleExtension,
+    IAMTokens,
+    VRECommon,
+)
 
 
 def own_config_traits(cls: type) -> set[str]:
     """`config=True` traits defined in this project's modules, walking the classes up to Jupyter's."""
     names: set[str] = set()
     for klass in cls.__mro__:
-        if klass.__module__.split(".")[0] not in ("vre_common", "rucio_ext", "reana_ext", "zenodo_ext"):
+        if klass.__module__.split(".")[0] not in vre_docs.OUR_PACKAGES:
             continue
         names |= {n for n, t in klass.class_own_traits().items() if t.metadata.get("config")}
     return names

@@ -104,17 +104,24 @@ class TestLegacyRucioConfig:
 
 
 def test_a_minimal_client_config_is_written_only_when_rucio_would_find_none(tmp_path, monkeypatch):
+    from rucio.common.config import get_config
+
     from rucio_ext.config import ensure_rucio_client_config
 
     for var in ("RUCIO_CONFIG", "RUCIO_HOME", "CONDA_PREFIX"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("VIRTUAL_ENV", str(tmp_path / "venv"))
     written = ensure_rucio_client_config(tmp_path / "runtime")
-    assert written is not None and os.environ["RUCIO_CONFIG"] == str(written)
+    assert written is not None
     assert "multi_vo = False" in written.read_text()
     assert "password" not in written.read_text() and "token" not in written.read_text()
+    # rucio-clients reads it, and the server's environment (which kernels inherit) does not name it.
+    assert get_config().get("common", "multi_vo") == "False"
+    assert "RUCIO_CONFIG" not in os.environ
+    get_config.cache_clear()
 
     # An admin's config wins: RUCIO_CONFIG set, or a rucio.cfg where rucio-clients looks.
+    monkeypatch.setenv("RUCIO_CONFIG", str(written))
     assert ensure_rucio_client_config(tmp_path / "other") is None
     monkeypatch.delenv("RUCIO_CONFIG")
     (tmp_path / "venv" / "etc").mkdir(parents=True)

@@ -8,8 +8,8 @@ import pytest
 import requests
 from eossr.api.zenodo.http_status import HTTPStatusError, ZenodoHTTPStatus
 
-from vre_common.errors import BadRequest
-from zenodo_ext.client import eossr_for, map_error, scrub
+from vre_common.errors import BadRequest, scrub
+from zenodo_ext.client import eossr_for, map_error
 from zenodo_ext.metadata import check_metadata, citation, form_from_zenodo
 from zenodo_ext.models import Creator, MetadataForm
 
