@@ -29,6 +29,7 @@ from vre_common.workspace import SelectedFile, WalkPolicy, read_reana_yaml, work
 from .client import ReanaAPI
 from .engines import check_options, creation_spec, input_parameters, load_yadage_stages, options_for
 from .graph import steps_of, with_status
+from .ignore import ignore_rules
 from .models import (
     DeletedWorkflow,
     ReanaConnection,
@@ -336,9 +337,19 @@ class ReanaService:
 
     # --- transfers ----------------------------------------------------------------------
     async def _inputs(self, report: ValidationReport, base: Path) -> list[SelectedFile]:
-        """Every input file the spec lists, its folders walked; named as the spec names them."""
-        selected = [*report.input_files, *report.input_directories]
-        return await workspace_files(self.vre.executor, self.root, selected, INPUTS_POLICY, base=base)
+        """Every input file the spec lists, its folders walked; named as the spec names them.
+
+        As reana-client: files in `inputs.directories` that a `.gitignore` or `.reanaignore`
+        next to the reana.yaml matches are left out; `inputs.files` are sent as listed.
+        """
+        found = await workspace_files(
+            self.vre.executor, self.root, report.input_files, INPUTS_POLICY, base=base
+        )
+        ignore = await self.vre.executor.run("workspace", 30, ignore_rules, base)
+        for folder in report.input_directories:
+            policy = INPUTS_POLICY.with_ignored(ignore.below(folder) if ignore else None)
+            found += await workspace_files(self.vre.executor, self.root, [folder], policy, base=base)
+        return sorted({f.name: f for f in found}.values(), key=lambda f: f.name)
 
     async def _upload(self, task: Task, workflow: str, files: list[SelectedFile]) -> int:
         total = sum(file.size for file in files)
@@ -375,7 +386,14 @@ class ReanaService:
             body.parameters, (spec.get("inputs") or {}).get("parameters") or {}
         )
         check_options(str(report.workflow_type), body.operational_options)
-        files = await self._inputs(report, spec_file.parent)
+        # reana-client's `create` uploads the reana.yaml itself too, next to the inputs.
+        own = await workspace_files(
+            self.vre.executor, self.root, [spec_file.name], INPUTS_POLICY, base=spec_file.parent
+        )
+        files = sorted(
+            {f.name: f for f in [*own, *await self._inputs(report, spec_file.parent)]}.values(),
+            key=lambda f: f.name,
+        )
 
         async def work(task: Task) -> dict[str, Any]:
             created = await self._create(spec, body.name)

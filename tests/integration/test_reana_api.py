@@ -148,7 +148,9 @@ async def test_a_serial_workflow_runs_end_to_end_and_its_outputs_land_in_the_wor
     assert started["kind"] == "reana.run" and started["progress"]["unit"] == "bytes"
     task = await wait_task(jp_fetch, started["id"])
     assert task["state"] == "succeeded", task["error"]
-    sizes = sum((jp_root_dir / workflow_folder / f).stat().st_size for f in report["input_files"])
+    # the inputs and, as reana-client's create does, the reana.yaml itself
+    sent = [*report["input_files"], "reana.yaml"]
+    sizes = sum((jp_root_dir / workflow_folder / f).stat().st_size for f in sent)
     assert task["progress"] == {"done": sizes, "total": sizes, "unit": "bytes"}
     workflow = task["result"]["workflow_id"]
     assert task["result"]["workflow_name"] == f"{name}.1"

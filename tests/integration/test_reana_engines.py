@@ -6,7 +6,9 @@ venv); Yadage is validated, loaded and created, and the stand-in says it does no
 
 from __future__ import annotations
 
+import json
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -162,3 +164,50 @@ async def test_operational_options_are_checked_per_engine(jp_fetch, reana, jp_ro
     )
     assert code == 400 and body["error"] == "invalid_operational_option"
     assert "they take report" in body["message"]
+
+
+def oracle(reana: dict[str, Any], *args: str, cwd: Path) -> str:
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(cwd), "PYTHONWARNINGS": "ignore"}
+    env.update(REANA_SERVER_URL=reana["url"], REANA_ACCESS_TOKEN=reana["token"])
+    done = subprocess.run(
+        [reana["client"], *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, f"reana-client {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+async def test_inputs_honour_reanaignore_and_gitignore_as_reana_client_does(jp_fetch, reana, jp_root_dir):
+    await sign_in(jp_fetch, reana)
+    folder = jp_root_dir / "analysis" / "ignoring"
+    for name in (
+        "data/a.csv",
+        "data/b.tmp",
+        "data/scratch/c.csv",
+        "data/keep/d.log",
+        "code/run.sh",
+        "code/x.tmp",
+    ):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(name)
+    (folder / ".reanaignore").write_text("*.tmp\n")
+    (folder / ".gitignore").write_text("scratch/\n*.log\n!keep/d.log\n")
+    (folder / "reana.yaml").write_text(
+        "inputs:\n  files: [code/x.tmp]\n  directories: [data, code]\n"
+        "workflow:\n  type: serial\n  specification:\n    steps:\n"
+        "      - environment: x\n        commands: [ls]\n"
+    )
+    name = unique("ignore")
+    task = await call(jp_fetch, "run", method="POST", body={"path": "analysis/ignoring", "name": name})
+    task = await wait_task(jp_fetch, task["id"])
+    assert task["state"] == "succeeded", task
+    ours = {
+        f["name"]
+        for f in (await call(jp_fetch, "workflows", task["result"]["workflow_id"], "files"))["items"]
+    }
+
+    oracle(reana, "create", "-w", f"{name}-client", cwd=folder)
+    oracle(reana, "upload", "-w", f"{name}-client", cwd=folder)
+    listed = json.loads(oracle(reana, "ls", "-w", f"{name}-client", "--json", cwd=folder))
+    theirs = {item["name"] for item in listed}
+    # an explicit input file is sent even if ignored; the rest as the patterns say; the reana.yaml too
+    assert ours == theirs == {"code/run.sh", "code/x.tmp", "data/a.csv", "reana.yaml"}, (ours, theirs)
