@@ -8,7 +8,16 @@ from tornado import web
 
 from vre_common.handlers import VREHandler
 
-from .models import CreateInput, DownloadInput, PathInput, RunInput, SecretInput, StartInput, UploadInput
+from .models import (
+    CreateInput,
+    DownloadInput,
+    PathInput,
+    RucioSetupInput,
+    RunInput,
+    SecretInput,
+    StartInput,
+    UploadInput,
+)
 from .service import ReanaService
 
 # A workflow's UUID, its name (latest run) or "name.run".
@@ -160,6 +169,14 @@ class SecretsHandler(ReanaHandler):
         self.write_json(await self.service.add_secret(self.parse_body(SecretInput)), status=201)
 
 
+class RucioSetupHandler(ReanaHandler):
+    """`POST rucio-setup` {"account"}: the secrets REANA's `rucio: true` steps need."""
+
+    @web.authenticated
+    async def post(self) -> None:
+        self.write_json(await self.service.rucio_setup(self.parse_body(RucioSetupInput)))
+
+
 class SecretHandler(ReanaHandler):
     """`DELETE secrets/<name>`"""
 
@@ -187,5 +204,6 @@ def reana_routes(prefix: str, service: ReanaService) -> list[tuple[str, type, di
         (f"{workflow}/files", FilesHandler, kwargs),
         (f"{workflow}/download", DownloadHandler, kwargs),
         (f"{prefix}/secrets", SecretsHandler, kwargs),
+        (f"{prefix}/rucio-setup", RucioSetupHandler, kwargs),
         (f"{prefix}/secrets/{ENV_NAME}", SecretHandler, kwargs),
     ]

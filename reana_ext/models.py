@@ -202,3 +202,16 @@ class SecretInput(BaseModel):
     type: Literal["env", "file"] = "env"
     source: SecretSource
     overwrite: bool = False
+
+
+class RucioSetupInput(BaseModel):
+    """`POST rucio-setup`: the user's Rucio account; the rest comes from the server."""
+
+    account: str = Field(pattern=r"^[a-z0-9_.-]{1,25}$")
+
+
+class RucioSetup(BaseModel):
+    # The names of the env secrets written (never their values).
+    secrets: list[str]
+    token_expires_at: float | None
+    note: str

@@ -33,6 +33,8 @@ from .ignore import ignore_rules
 from .models import (
     DeletedWorkflow,
     ReanaConnection,
+    RucioSetup,
+    RucioSetupInput,
     RunInput,
     Secret,
     SecretInput,
@@ -96,6 +98,7 @@ class ReanaService:
         self.vre = vre
         self.root = Path(root_dir).resolve()
         self.server_url = server_url
+        self.rucio_secrets: dict[str, str] = {}  # the admin's part of what `rucio: true` needs
 
     # --- the server -------------------------------------------------------------------
     async def ping(self) -> ReanaConnection:
@@ -502,6 +505,47 @@ class ReanaService:
         }
         await self.api.call("POST", "/secrets/", params={"overwrite": body.overwrite}, json=secret)
         return await self.secrets()
+
+    async def rucio_setup(self, body: RucioSetupInput) -> RucioSetup:
+        """The env secrets REANA 0.9 needs for `rucio: true` steps, with an IAM token for Rucio.
+
+        reana-job-controller writes each such job's rucio.cfg (reana-auth-rucio's template)
+        from the secrets VONAME and RUCIO_USERNAME, the hosts RUCIO_RUCIO_HOST/RUCIO_AUTH_HOST
+        and RUCIO_CFG_* overrides; with RUCIO_CFG_AUTH_TYPE=oidc a Rucio client that reads a
+        bearer token from BEARER_TOKEN (WLCG token discovery) authenticates with it. REANA
+        does not renew secrets: the token works for runs that start before it expires.
+        """
+        if not self.rucio_secrets.get("VONAME") or not self.rucio_secrets.get("RUCIO_RUCIO_HOST"):
+            raise BadRequest(
+                "This server does not say which Rucio workflows should use: ask your admin to set "
+                "c.ReanaExtension.rucio_secrets (VONAME, RUCIO_RUCIO_HOST, RUCIO_AUTH_HOST).",
+                code="rucio_not_configured",
+            )
+        if "rucio" not in self.vre.tokens.settings.exchange:
+            raise BadRequest(
+                "No IAM token exchange for Rucio is configured, so workflows cannot get a Rucio token.",
+                code="rucio_not_configured",
+            )
+        token = await self.vre.tokens.token_for("rucio")
+        values = {
+            **self.rucio_secrets,
+            "RUCIO_USERNAME": body.account,
+            "RUCIO_CFG_AUTH_TYPE": "oidc",
+            "BEARER_TOKEN": str(token.value),
+        }
+        secrets = {
+            name: {"name": name, "value": base64.b64encode(value.encode()).decode(), "type": "env"}
+            for name, value in values.items()
+        }
+        await self.api.call("POST", "/secrets/", params={"overwrite": True}, json=secrets)
+        return RucioSetup(
+            secrets=sorted(values),
+            token_expires_at=token.expires_at,
+            note=(
+                "REANA keeps secrets as they are: this Rucio token expires and is not renewed, so "
+                "run workflows that read from Rucio before then, or set this up again."
+            ),
+        )
 
     async def delete_secret(self, name: str) -> SecretList:
         await self.api.call("DELETE", "/secrets/", json=[name])

@@ -331,6 +331,13 @@ OPERATIONS = [
         body=reana.SecretInput,
     ),
     Op("delete", f"{W}/secrets/{{name}}", "Delete a secret", reana.SecretList),
+    Op(
+        "post",
+        f"{W}/rucio-setup",
+        "Add the REANA secrets that `rucio: true` steps need, with an IAM token for Rucio",
+        reana.RucioSetup,
+        body=reana.RucioSetupInput,
+    ),
     # --- Zenodo ------------------------------------------------------------------------------
     Op("post", f"{Z}/verify", "Check the stored token against Zenodo", zenodo.VerifyResult),
     Op(

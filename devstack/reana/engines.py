@@ -227,3 +227,83 @@ class LogReader:
         if found := SNAKEMAKE_ERROR.match(text):
             return Event("failed", found.group(1))
         return Event("line")
+
+
+# --- rucio: true and voms_proxy: true, as REANA 0.9 sets them up ---------------------------
+# reana-job-controller adds init containers to such a job; their environment is the user's
+# env secrets. `reana-auth-rucio` 1.1.1 renders rucio.cfg from the template below with j2,
+# which reads environment variables: RUCIO_CFG_* secrets change any field.
+RUCIO_CFG_FIELDS = (
+    ("client", "rucio_host", "RUCIO_HOST", ""),
+    ("client", "auth_host", "AUTH_HOST", ""),
+    ("client", "ca_cert", "CA_CERT", "/etc/pki/tls/certs/CERN-bundle.pem"),
+    ("client", "auth_type", "AUTH_TYPE", "x509_proxy"),
+    ("client", "username", "USERNAME", ""),
+    ("client", "password", "PASSWORD", ""),
+    ("client", "account", "ACCOUNT", ""),
+    ("client", "client_x509_proxy", "CLIENT_X509_PROXY", "/vomsproxy_cache/x509up_proxy"),
+    ("client", "request_retries", "REQUEST_RETRIES", "3"),
+    ("policy", "permission", "POLICY_PERMISSION", "escape"),
+    ("policy", "schema", "POLICY_SCHEMA", "escape"),
+    ("policy", "lfn2pfn_algorithm_default", "POLICY_LFN2PFN_ALGORITHM_DEFAULT", "hash"),
+    ("policy", "support", "POLICY_SUPPORT", "https://github.com/rucio/rucio/issues/"),
+    ("policy", "support_rucio", "POLICY_SUPPORT_RUCIO", "https://github.com/rucio/rucio/issues/"),
+)
+
+
+def rucio_setup(secrets: dict[str, str], cache: Path, messages: list[str]) -> dict[str, str]:
+    """`rucio: true`: rucio.cfg from the secrets VONAME and RUCIO_USERNAME (required), the
+    Rucio hosts from RUCIO_RUCIO_HOST / RUCIO_AUTH_HOST (else derived from VONAME, as REANA
+    does for CERN's VOs) and any RUCIO_CFG_* secret; the job gets RUCIO_CONFIG. Without
+    VONAME or RUCIO_USERNAME REANA's init container prints an error and writes no config,
+    and the job runs anyway: so here."""
+    config = cache / "rucio.cfg"
+    for required in ("VONAME", "RUCIO_USERNAME"):
+        if not secrets.get(required):
+            messages.append(f"[ERROR] Environment variable {required} is not set in user secrets.")
+            return {"RUCIO_CONFIG": str(config)}
+    vo = secrets["VONAME"]
+    if vo == "atlas":
+        host, auth = "https://voatlasrucio-server-prod.cern.ch", "https://voatlasrucio-auth-prod.cern.ch"
+    else:
+        host, auth = f"https://{vo}-rucio.cern.ch", f"https://{vo}-rucio-auth.cern.ch"
+    values = {
+        **{k.removeprefix("RUCIO_CFG_"): v for k, v in secrets.items() if k.startswith("RUCIO_CFG_")},
+        "ACCOUNT": secrets["RUCIO_USERNAME"],
+        "RUCIO_HOST": secrets.get("RUCIO_RUCIO_HOST", host),
+        "AUTH_HOST": secrets.get("RUCIO_AUTH_HOST", auth),
+    }
+    lines, section = [], ""
+    for part, key, name, default in RUCIO_CFG_FIELDS:
+        if part != section:
+            lines += ([""] if section else []) + [f"[{part}]"]
+            section = part
+        lines.append(f"{key} = {values.get(name, default)}")
+    cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+    config.write_text("\n".join(lines) + "\n")
+    return {"RUCIO_CONFIG": str(config)}
+
+
+def voms_proxy_setup(secrets: dict[str, str], cache: Path, messages: list[str]) -> dict[str, str]:
+    """`voms_proxy: true`: the user's proxy file secret named by VOMSPROXY_FILE (REANA's
+    multi-user mode), else voms-proxy-init from the file secrets userkey.pem and usercert.pem
+    with VOMSPROXY_PASS and VONAME, which the stand-in cannot run (no VOMS here)."""
+    proxy = cache / "x509up_proxy"
+    secret_dir = Path(secrets.get("REANA_SECRETS_DIR", "/nonexistent"))
+    if name := secrets.get("VOMSPROXY_FILE"):
+        if not (secret_dir / name).is_file():
+            messages.append(f"[ERROR] VOMSPROXY_FILE {name} does not exist in user secrets.")
+        else:
+            cache.mkdir(mode=0o700, parents=True, exist_ok=True)
+            proxy.write_bytes((secret_dir / name).read_bytes())
+    else:
+        for needed in ("userkey.pem", "usercert.pem"):
+            if not (secret_dir / needed).is_file():
+                messages.append(f"[ERROR] File {needed} does not exist in user secrets.")
+                return {"X509_USER_PROXY": str(proxy)}
+        for needed in ("VOMSPROXY_PASS", "VONAME"):
+            if not secrets.get(needed):
+                messages.append(f"[ERROR] Environment variable {needed} is not set in user secrets.")
+                return {"X509_USER_PROXY": str(proxy)}
+        messages.append("[REANA stand-in] voms-proxy-init is not available here: no VOMS proxy was made.")
+    return {"X509_USER_PROXY": str(proxy)}

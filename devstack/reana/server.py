@@ -72,6 +72,7 @@ class Job:
     image: str
     status: str = "created"
     rucio: bool = False  # the step said `rucio: true`
+    voms_proxy: bool = False  # the step said `voms_proxy: true`
     started_at: str | None = None
     finished_at: str | None = None
 
@@ -253,41 +254,31 @@ class Runner:
                 env["REANA_SECRETS_DIR"] = str(secret_dir)
         return env
 
-    def rucio_environment(self, env: dict[str, str], logs: Path) -> dict[str, str]:
-        """What a `rucio: true` step gets: the `rucio` client on PATH and a rucio.cfg for the dev
-        stack's Rucio, authenticated with the user's token from the secret RUCIO_ACCESS_TOKEN.
-
-        Stand-in only: real REANA sets up Rucio for such steps from the secrets VONAME and
-        RUCIO_USERNAME and a VOMS proxy; the VRE's users hold IAM tokens, so the stand-in takes
-        the token (REANA secret RUCIO_ACCESS_TOKEN, added by jupyterlab-vre's server) instead.
-        """
-        home = Path(os.environ.get("VRE_DEVSTACK_HOME", Path(__file__).resolve().parents[2] / ".devstack"))
-        facts_file = home / "services" / "rucio.json"
-        if not facts_file.exists():
-            self.wf.log("rucio: true, but the dev stack's Rucio is not running: the step runs without it.")
-            return env
-        facts = json.loads(facts_file.read_text())
+    def rucio_environment(self, env: dict[str, str], logs: Path, job: Job) -> dict[str, str]:
+        """What REANA 0.9 gives a step with `voms_proxy: true` / `rucio: true` (engines.py's
+        `voms_proxy_setup` and `rucio_setup` follow reana-job-controller's init containers);
+        the job's own log gets their messages, as the init containers' output."""
         job_env = dict(env)
-        cli = Path(facts.get("rucio_cli") or "")
-        if cli.parent.is_dir():
-            job_env["PATH"] = f"{cli.parent}{os.pathsep}{env.get('PATH', '')}"
-        lines = [
-            "[client]",
-            f"rucio_host = {facts['rucio_host']}",
-            f"auth_host = {facts.get('auth_host') or facts['rucio_host']}",
-            "auth_type = oidc",
-            "request_retries = 2",
-        ]
-        if "RUCIO_USERNAME" in env:
-            lines.append(f"account = {env['RUCIO_USERNAME']}")
-        config_dir = logs / "rucio"
-        config_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        (config_dir / "rucio.cfg").write_text("\n".join(lines) + "\n")
-        job_env["RUCIO_CONFIG"] = str(config_dir / "rucio.cfg")
-        if "RUCIO_ACCESS_TOKEN" in env:
-            job_env["BEARER_TOKEN"] = env["RUCIO_ACCESS_TOKEN"]
-        else:
-            self.wf.log("rucio: true, but there is no secret RUCIO_ACCESS_TOKEN: Rucio will refuse the step.")
+        messages: list[str] = []
+        if job.voms_proxy:
+            job_env.update(engines.voms_proxy_setup(env, logs / "vomsproxy_cache", messages))
+        if job.rucio:
+            job_env.update(engines.rucio_setup(env, logs / "rucio_cache", messages))
+            # Stand-in for the user's image having the Rucio clients: the dev stack's Rucio venv.
+            home = Path(
+                os.environ.get("VRE_DEVSTACK_HOME", Path(__file__).resolve().parents[2] / ".devstack")
+            )
+            facts_file = home / "services" / "rucio.json"
+            cli = (
+                Path(json.loads(facts_file.read_text()).get("rucio_cli") or "")
+                if facts_file.exists()
+                else None
+            )
+            if cli is not None and cli.parent.is_dir():
+                job_env["PATH"] = f"{cli.parent}{os.pathsep}{env.get('PATH', '')}"
+        if messages:
+            with open(logs / f"{job.id}.log", "a") as out:
+                out.write("".join(f"{m}\n" for m in messages))
         return job_env
 
     def run(self) -> None:
@@ -323,8 +314,8 @@ class Runner:
                     break
                 job.status, job.started_at = "running", now()
                 wf.log(f"Step {job.step}: running job {job.id}")
-                job_env = self.rucio_environment(env, logs) if job.rucio else env
-                with open(logs / f"{job.id}.log", "wb") as out:
+                job_env = self.rucio_environment(env, logs, job) if job.rucio or job.voms_proxy else env
+                with open(logs / f"{job.id}.log", "ab") as out:
                     proc = subprocess.Popen(
                         ["bash", "-c", job.command],
                         cwd=store.workspace(wf),
@@ -453,6 +444,7 @@ def expand_jobs(wf: Workflow, parameters: dict[str, Any], options: dict[str, Any
                     command=expanded,
                     image=step.get("environment", ""),
                     rucio=bool(step.get("rucio")),
+                    voms_proxy=bool(step.get("voms_proxy")),
                 )
             )
     return jobs

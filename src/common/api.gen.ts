@@ -587,6 +587,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/vre/api/reana/rucio-setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add the REANA secrets that `rucio: true` steps need, with an IAM token for Rucio */
+        post: operations["postReanaRucioSetup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/vre/api/zenodo/verify": {
         parameters: {
             query?: never;
@@ -1829,6 +1846,23 @@ export type components = {
             value: string | string[] | null;
             /** @default null */
             error: components["schemas"]["ErrorBody"] | null;
+        };
+        /** RucioSetup */
+        RucioSetup: {
+            /** Secrets */
+            secrets: string[];
+            /** Token Expires At */
+            token_expires_at: number | null;
+            /** Note */
+            note: string;
+        };
+        /**
+         * RucioSetupInput
+         * @description `POST rucio-setup`: the user's Rucio account; the rest comes from the server.
+         */
+        RucioSetupInput: {
+            /** Account */
+            account: string;
         };
         /**
          * UploadInput
@@ -3552,6 +3586,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SecretList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
+    postReanaRucioSetup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RucioSetupInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RucioSetup"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -235,15 +235,17 @@ export const lifecyclePlugin: JupyterFrontEndPlugin<void> = {
             return;
           }
           if (rucio) {
-            // The server makes the secret from the user's IAM token; the browser never sees it.
-            await api(
-              'reana/secrets',
-              post({
-                name: 'RUCIO_ACCESS_TOKEN',
-                source: { kind: 'iam', audience: 'rucio' },
-                overwrite: true
-              })
+            // The secrets REANA's `rucio: true` steps need, made on the server with an IAM
+            // token for Rucio (the browser never sees it) and the user's Rucio account.
+            const instance = attachments[0]?.instance ?? '';
+            const { account } = await api<{ account: string }>(
+              `rucio/${encodeURIComponent(instance)}/account`
             );
+            const setup = await api<{ note: string }>(
+              'reana/rucio-setup',
+              post({ account })
+            );
+            Notification.info(setup.note, { autoClose: 8000 });
           }
           const name =
             PathExt.basename(panel.context.path, '.ipynb').replace(

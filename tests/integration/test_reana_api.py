@@ -426,3 +426,12 @@ async def test_the_iam_token_becomes_a_secret_for_rucio_steps(with_iam, jp_fetch
     token = (jp_root_dir / "iam" / "out" / "token.txt").read_text().strip()
     assert jwt.decode(token, options={"verify_signature": False})["preferred_username"] == "jdoe"
     await call(jp_fetch, "secrets", name, method="DELETE")
+
+
+async def test_rucio_setup_without_the_admins_rucio_settings_says_what_to_configure(jp_fetch, reana):
+    await sign_in(jp_fetch, reana)
+    code, body = await error(jp_fetch, "rucio-setup", method="POST", body={"account": "jdoe"})
+    assert (code, body["error"]) == (400, "rucio_not_configured")
+    assert "c.ReanaExtension.rucio_secrets" in body["message"]
+    code, body = await error(jp_fetch, "rucio-setup", method="POST", body={"account": "../x"})
+    assert code == 400

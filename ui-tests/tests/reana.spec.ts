@@ -98,3 +98,83 @@ test('a workflow runs from the file browser, finishes, and its output opens', as
   await row.getByRole('button', { name: 'Disconnect' }).click();
   await expect(row).toContainText('Not connected');
 });
+
+test('a CWL workflow runs from the file browser and its graph follows it to its outputs', async ({
+  page,
+  tmpPath
+}) => {
+  test.setTimeout(240_000);
+  const sample = path.join(REPO, 'devstack', 'reana', 'samples', 'cwl');
+  for (const file of [
+    'reana.yaml',
+    'code/helloworld.py',
+    'data/names.txt',
+    'workflow/inputs.yaml',
+    'workflow/greet-and-count.cwl',
+    'workflow/greet.cwl',
+    'workflow/count.cwl'
+  ]) {
+    await page.contents.uploadFile(
+      path.join(sample, file),
+      `${tmpPath}/greet/${file}`
+    );
+  }
+  await page.locator('.jp-SideBar [data-id="jp-vre-reana-panel"]').click();
+  const panel = page.locator('#jp-vre-reana-panel');
+  const row = panel.locator('[data-instance="default"]');
+  if (await row.getByLabel('Access token').isVisible()) {
+    await row.getByLabel('Access token').fill(reanaToken());
+    await row.getByRole('button', { name: 'Connect' }).click();
+  }
+  await expect(panel.getByText(/REANA 0\.9\.\d+ at .* as /)).toBeVisible();
+
+  await page.locator('.jp-SideBar [data-id="filebrowser"]').click();
+  await page.filebrowser.openDirectory(tmpPath);
+  await page
+    .locator('.jp-DirListing-item[data-isdir="true"]', { hasText: 'greet' })
+    .click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Run on REANA…' }).click();
+
+  // The dialog shows the CWL job file's parameters and the options CWL takes.
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog.getByText('is a valid cwl workflow')).toBeVisible();
+  await dialog
+    .getByLabel('Workflow name')
+    .fill(`ui-cwl-${Date.now().toString(36)}`);
+  await dialog.getByLabel('greeting').fill('Salut');
+  await dialog.getByText('Operational options (cwl)').click();
+  await expect(dialog.getByLabel('TARGET')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Run' }).click();
+
+  // The graph opens in the main area and follows each step to finished.
+  const graph = page.locator('.jp-vre-ReanaGraphWidget');
+  await expect(graph).toBeVisible({ timeout: 60_000 });
+  const greet = graph.locator('.jp-vre-GraphStep[data-step="greet"]');
+  const count = graph.locator('.jp-vre-GraphStep[data-step="count"]');
+  await expect(graph.locator('.jp-vre-GraphEdge')).toHaveCount(1);
+  await expect(count).toHaveAttribute('data-status', 'finished', {
+    timeout: 120_000
+  });
+  await expect(greet).toHaveAttribute('data-status', 'finished');
+  await page.screenshot({ path: path.join(IMAGES, 'reana-graph.png') });
+
+  // A click on a step shows its log.
+  await greet.click();
+  await expect(graph.locator('.jp-vre-GraphStepLog').first()).toContainText(
+    '[job greet]'
+  );
+
+  // Download the outputs and open them.
+  await graph
+    .getByRole('button', { name: 'Download and open outputs' })
+    .click();
+  const editor = page.locator('.jp-FileEditor .cm-content').first();
+  await expect(editor).toBeVisible({ timeout: 60_000 });
+  await expect(
+    page.locator('.jp-FileEditor .cm-content', { hasText: 'Salut Jane Doe!' })
+  ).toBeVisible();
+
+  await page.locator('.jp-SideBar [data-id="jp-vre-reana-panel"]').click();
+  await row.getByRole('button', { name: 'Disconnect' }).click();
+  await expect(row).toContainText('Not connected');
+});
