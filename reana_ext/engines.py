@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -194,3 +195,122 @@ def creation_spec(base: Path, spec: dict[str, Any]) -> dict[str, Any]:
         # reana-client sends no Yadage specification: the cluster loads it from the workspace.
         workflow["specification"] = None
     return sent
+
+
+# --- what loading the workflow file would find -------------------------------------------
+@dataclass(frozen=True)
+class FileProblem:
+    file: str  # relative to the reana.yaml's folder
+    line: int | None
+    message: str
+
+
+CWL_CLASSES = ("Workflow", "CommandLineTool", "ExpressionTool", "Operation")
+CONFIG_USE = re.compile(r"""config\[\s*["']([^"']+)["']\s*\]""")
+
+
+def _yaml_problem(path: Path, base: Path) -> tuple[Any, FileProblem | None]:
+    relative = path.relative_to(base).as_posix()
+    try:
+        return yaml.safe_load(path.read_text(errors="replace")), None
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        return None, FileProblem(relative, line, f"Not valid YAML: {getattr(err, 'problem', None) or err}")
+
+
+def _cwl_problems(path: Path, base: Path, seen: list[Path]) -> list[FileProblem]:
+    document, problem = _yaml_problem(path, base)
+    if problem:
+        return [problem]
+    relative = path.relative_to(base).as_posix()
+    if not isinstance(document, dict):
+        return [FileProblem(relative, None, "A CWL document must be a mapping")]
+    if "$graph" in document:
+        return []
+    problems = []
+    if document.get("class") not in CWL_CLASSES:
+        problems.append(
+            FileProblem(
+                relative,
+                None,
+                f"CWL 'class' must be one of {', '.join(CWL_CLASSES)}, not {document.get('class')!r}",
+            )
+        )
+    if "cwlVersion" not in document and len(seen) == 1:
+        problems.append(FileProblem(relative, None, "The CWL document has no 'cwlVersion'"))
+    steps = document.get("steps")
+    items = steps.values() if isinstance(steps, dict) else steps if isinstance(steps, list) else []
+    for step in items:
+        run = step.get("run") if isinstance(step, dict) else None
+        if isinstance(run, str) and not run.startswith("#") and "://" not in run:
+            target = Path(os.path.normpath(path.parent / run))
+            if not target.is_relative_to(base) or not target.is_file():
+                problems.append(
+                    FileProblem(relative, None, f"Step runs {run}, which is not in the workflow's folder")
+                )
+            elif target not in seen:
+                problems += _cwl_problems(target, base, [*seen, target])
+    return problems
+
+
+def _snakemake_problems(path: Path, base: Path, config: dict[str, Any] | None) -> list[FileProblem]:
+    relative = path.relative_to(base).as_posix()
+    problems = []
+    lines = path.read_text(errors="replace").splitlines()
+    if config is not None:
+        for number, line in enumerate(lines, start=1):
+            for key in CONFIG_USE.findall(line):
+                if key not in config:
+                    problems.append(
+                        FileProblem(relative, number, f"config[{key!r}] is not in the parameters")
+                    )
+    return problems
+
+
+def _yadage_problems(path: Path, base: Path, toplevel: Path) -> list[FileProblem]:
+    """`toplevel`: where yadage resolves `$ref`s (the workspace, or the `toplevel` option)."""
+    document, problem = _yaml_problem(path, base)
+    if problem:
+        return [problem]
+    relative = path.relative_to(base).as_posix()
+    stages = document.get("stages") if isinstance(document, dict) else None
+    if not isinstance(stages, list) or not stages:
+        return [FileProblem(relative, None, "A Yadage workflow needs 'stages', a list")]
+    problems = []
+    for number, stage in enumerate(stages):
+        if not isinstance(stage, dict) or not all(k in stage for k in ("name", "dependencies", "scheduler")):
+            problems.append(
+                FileProblem(relative, None, f"Stage {number} needs name, dependencies and scheduler")
+            )
+            continue
+        step = (
+            (stage.get("scheduler") or {}).get("step") if isinstance(stage.get("scheduler"), dict) else None
+        )
+        ref = step.get("$ref") if isinstance(step, dict) else None
+        if isinstance(ref, str):
+            target = Path(os.path.normpath(toplevel / ref.split("#")[0]))
+            if not target.is_relative_to(base) or not target.is_file():
+                problems.append(
+                    FileProblem(
+                        relative, None, f"Stage {stage['name']} refers to {ref}, which is not in the folder"
+                    )
+                )
+    return problems
+
+
+def engine_problems(
+    kind: str, base: Path, workflow_file: str, config: dict[str, Any] | None
+) -> list[FileProblem]:
+    """Problems that would stop reana-client from loading the workflow file (blocking)."""
+    base = base.resolve()
+    path = (base / workflow_file).resolve()
+    if not path.is_relative_to(base) or not path.is_file() or path.stat().st_size > MAX_WORKFLOW_FILE:
+        return [FileProblem(workflow_file, None, "The workflow file cannot be read")]
+    if kind == "cwl":
+        return _cwl_problems(path, base, [path])
+    if kind == "snakemake":
+        return _snakemake_problems(path, base, config)
+    if kind == "yadage":
+        return _yadage_problems(path, base, base)
+    return []

@@ -164,15 +164,17 @@ test('a CWL workflow runs from the file browser and its graph follows it to its 
     '[job greet]'
   );
 
-  // Download the outputs and open them.
+  // Download the outputs: each opens in its own tab.
   await graph
     .getByRole('button', { name: 'Download and open outputs' })
     .click();
-  const editor = page.locator('.jp-FileEditor .cm-content').first();
-  await expect(editor).toBeVisible({ timeout: 60_000 });
-  await expect(
-    page.locator('.jp-FileEditor .cm-content', { hasText: 'Salut Jane Doe!' })
-  ).toBeVisible();
+  const tab = page.getByRole('tab', { name: 'greetings.txt' });
+  await expect(tab).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole('tab', { name: 'count.txt' })).toBeVisible();
+  await tab.click();
+  const editor = page.locator('.jp-FileEditor:visible .cm-content');
+  await expect(editor).toContainText('Salut Jane Doe!');
+  await expect(editor).toContainText('Salut ESCAPE!');
 
   await page.locator('.jp-SideBar [data-id="jp-vre-reana-panel"]').click();
   await row.getByRole('button', { name: 'Disconnect' }).click();
