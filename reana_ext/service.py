@@ -19,7 +19,7 @@ from urllib.parse import quote
 import yaml
 
 from vre_common.context import VREContext
-from vre_common.errors import BadRequest, Conflict, Forbidden, NotFound, VREError
+from vre_common.errors import BackendError, BadRequest, Conflict, Forbidden, NotFound, VREError
 from vre_common.models import TaskInfo
 from vre_common.paths import resolve_within
 from vre_common.streams import ByteProgress, read_file, save_stream
@@ -99,6 +99,31 @@ class ReanaService:
         self.root = Path(root_dir).resolve()
         self.server_url = server_url
         self.rucio_secrets: dict[str, str] = {}  # the admin's part of what `rucio: true` needs
+        self._resumable()
+
+    def _resumable(self) -> None:
+        """After a server restart, each transfer starts again from the request it journalled."""
+
+        async def upload(params: dict[str, Any]) -> TaskInfo:
+            return await self.upload(str(params["workflow"]), str(params["path"]))
+
+        async def run(params: dict[str, Any]) -> TaskInfo:
+            return await self.run(RunInput.model_validate(params["run"]), params.get("workflow_id"))
+
+        async def download(params: dict[str, Any]) -> TaskInfo:
+            files = [str(f) for f in params.get("files") or []]
+            return await self.download(
+                str(params["workflow"]), str(params["target"]), files, bool(params.get("overwrite")), True
+            )
+
+        tasks = self.vre.tasks
+        tasks.resumable("reana.upload", upload, "Resuming uploads the inputs to the same workflow again.")
+        tasks.resumable(
+            "reana.run", run, "Resuming continues with the workflow it created, unless it already started."
+        )
+        tasks.resumable(
+            "reana.download", download, "Files already saved with the right size are kept and skipped."
+        )
 
     # --- the server -------------------------------------------------------------------
     async def ping(self) -> ReanaConnection:
@@ -378,10 +403,18 @@ class ReanaService:
         async def work(task: Task) -> dict[str, Any]:
             return {"workflow": workflow, "files": await self._upload(task, workflow, files)}
 
-        return self.vre.tasks.start("reana.upload", f"Upload inputs to {workflow}", work, unit="bytes").info()
+        resume = {"workflow": workflow, "path": path}
+        return self.vre.tasks.start(
+            "reana.upload", f"Upload inputs to {workflow}", work, unit="bytes", resume=resume
+        ).info()
 
-    async def run(self, body: RunInput) -> TaskInfo:
-        """Create a workflow from a folder's reana.yaml, upload its inputs and start it: one task."""
+    async def run(self, body: RunInput, created_id: str | None = None) -> TaskInfo:
+        """Create a workflow from a folder's reana.yaml, upload its inputs and start it: one task.
+
+        `created_id`: a resumed run's workflow, created before the server stopped.
+        Cancel before the start deletes the workflow this run created (ours, never
+        started); a workflow that started is the user's to stop.
+        """
         report = await self._valid(body.path)
         spec_file, _, _ = await self._spec(body.path)
         spec = await self._creation_spec(report, spec_file.parent)
@@ -397,18 +430,39 @@ class ReanaService:
             {f.name: f for f in [*own, *await self._inputs(report, spec_file.parent)]}.values(),
             key=lambda f: f.name,
         )
+        if created_id is not None and (await self.status(created_id)).status != "created":
+            created_id = None  # it started (or is gone): a resume makes a new run
 
         async def work(task: Task) -> dict[str, Any]:
-            created = await self._create(spec, body.name)
+            created = await self.status(created_id) if created_id else await self._create(spec, body.name)
             task.title = f"Run {created.name} on REANA"
-            await self._upload(task, created.id, files)
+            task.checkpoint(workflow_id=created.id)
+            try:
+                await self._upload(task, created.id, files)
+            except asyncio.CancelledError:
+                await self.delete(created.id, all_runs=False)
+                task.result = {
+                    "workflow_id": created.id,
+                    "deleted": True,
+                    "message": f"Cancelled before it started: the workflow {created.name} was deleted.",
+                }
+                raise
             await self._start(created.id, parameters, body.operational_options)
             return {"workflow_id": created.id, "workflow_name": created.name, "files": len(files)}
 
-        return self.vre.tasks.start("reana.run", f"Run {body.name} on REANA", work, unit="bytes").info()
+        resume = {"run": body.model_dump(), "workflow_id": created_id}
+        return self.vre.tasks.start(
+            "reana.run", f"Run {body.name} on REANA", work, unit="bytes", resume=resume
+        ).info()
 
-    async def download(self, workflow: str, target: str, files: list[str], overwrite: bool) -> TaskInfo:
-        """Fetch workspace files (the declared outputs when none are named) into a workspace folder."""
+    async def download(
+        self, workflow: str, target: str, files: list[str], overwrite: bool, resuming: bool = False
+    ) -> TaskInfo:
+        """Fetch workspace files (the declared outputs when none are named) into a workspace folder.
+
+        `resuming`: files already saved with the workspace's size (saves are
+        atomic, so a file there is whole) are skipped, not refused.
+        """
         folder = resolve_within(self.root, target)
         if folder.exists() and not folder.is_dir():
             raise BadRequest(f"{target} is a file, not a folder.", code="not_a_folder")
@@ -420,7 +474,14 @@ class ReanaService:
             raise NotFound(
                 f"Not in the workflow's workspace: {', '.join(missing[:5])}.", code="not_in_workspace"
             )
-        plan = [(name, resolve_within(folder, name), available[name]) for name in wanted]
+        plan = [(name, _local_name(folder, name), available[name]) for name in wanted]
+        if resuming:
+            saved = await self.vre.executor.run(
+                "workspace",
+                30,
+                lambda: {n for n, local, size in plan if local.is_file() and local.stat().st_size == size},
+            )
+            plan = [item for item in plan if item[0] not in saved]
         if not overwrite and (existing := [name for name, local, _ in plan if local.exists()]):
             raise Conflict(
                 f"Already in {target}: {', '.join(existing[:5])}. Choose another folder or overwrite.",
@@ -446,8 +507,15 @@ class ReanaService:
                 "files": written,
             }
 
+        resume = {"workflow": workflow, "target": target, "files": wanted, "overwrite": overwrite}
+        scratch = [str(local.parent) for _, local, _ in plan]  # where a temporary file may be left
         return self.vre.tasks.start(
-            "reana.download", f"Download {len(plan)} file(s) of {label}", work, unit="bytes"
+            "reana.download",
+            f"Download {len(plan)} file(s) of {label}",
+            work,
+            unit="bytes",
+            resume=resume,
+            scratch=scratch,
         ).info()
 
     async def _outputs(self, workflow: str, available: dict[str, int]) -> list[str]:
@@ -550,3 +618,19 @@ class ReanaService:
     async def delete_secret(self, name: str) -> SecretList:
         await self.api.call("DELETE", "/secrets/", json=[name])
         return await self.secrets()
+
+
+def _local_name(folder: Path, name: str) -> Path:
+    """Where the workspace file `name` is saved in `folder`; a name the workspace listing should never
+    have given (leaving the folder, absolute, a part too long to be a file name) is REANA's fault."""
+    unsafe = BackendError(
+        "REANA",
+        f"the workspace lists a file that cannot be saved: {name[:80]!r}.",
+        code="reana_unsafe_file_name",
+    )
+    if any(len(part) > 255 for part in name.split("/")):
+        raise unsafe
+    try:
+        return resolve_within(folder, name)
+    except VREError:
+        raise unsafe from None

@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlparse
 import requests
 from rucio.client import Client
 
-from vre_common.errors import BackendError, BadRequest, Conflict, no_space_left
+from vre_common.errors import BackendError, BadRequest, Conflict, VREError, no_space_left
 from vre_common.paths import atomic_write, resolve_within
 from vre_common.tasks import Task, TaskRegistry
 
@@ -137,6 +137,17 @@ class Downloads:
     def target(self, scope: str, name: str) -> Path:
         return resolve_within(self.root, f"{scope}/{name}")
 
+    def _target_of_listed(self, scope: str, name: str) -> Path:
+        """`target` for a file Rucio listed: a name that would leave the download folder is Rucio's doing."""
+        try:
+            return self.target(scope, name)
+        except VREError:
+            raise BackendError(
+                "Rucio",
+                f"{scope}:{name[:80]} cannot be saved under its name: it leads outside the download folder.",
+                code="rucio_unsafe_name",
+            ) from None
+
     def shown_path(self, path: Path) -> str:
         """A path as the file browser can open it: relative to the Jupyter root when inside it."""
         return (
@@ -147,7 +158,10 @@ class Downloads:
         self._require_download_mode()
         first = f"{dids[0][0]}:{dids[0][1]}"
         title = f"Download {first}" + (f" (and {len(dids) - 1} more)" if len(dids) > 1 else "")
-        return self.tasks.start("rucio.download", title, lambda task: self._run(task, dids), unit="bytes")
+        resume = {"instance": self.instance.name, "dids": [f"{s}:{n}" for s, n in dids]}
+        return self.tasks.start(
+            "rucio.download", title, lambda task: self._run(task, dids), unit="bytes", resume=resume
+        )
 
     def _plan(self, client: Client, dids: list[tuple[str, str]]) -> list[FileToFetch]:
         for did in dids:
@@ -165,7 +179,7 @@ class Downloads:
                 size=int(replica["bytes"]),
                 adler32=replica.get("adler32"),
                 pfns=[pfn for pfn, _ in pfns],
-                target=self.target(replica["scope"], replica["name"]),
+                target=self._target_of_listed(replica["scope"], replica["name"]),
             )
         if not files:
             raise Conflict("These DIDs hold no files to download.", code="nothing_to_download")
@@ -173,6 +187,7 @@ class Downloads:
 
     async def _run(self, task: Task, dids: list[tuple[str, str]]) -> dict[str, Any]:
         files = await self.session.call(lambda c: self._plan(c, dids))
+        task.checkpoint(scratch=[str(f.target.parent) for f in files])  # where temporary files may be left
         total = sum(f.size for f in files)
         done = skipped = 0
         task.report(0, total)

@@ -53,14 +53,30 @@ class Replication:
         self._require_replica_mode()
         first = f"{dids[0][0]}:{dids[0][1]}"
         title = f"Make {first} available" + (f" (and {len(dids) - 1} more)" if len(dids) > 1 else "")
+        resume = {"instance": self.instance.name, "dids": [f"{s}:{n}" for s, n in dids]}
         return self.tasks.start(
-            "rucio.make_available", title, lambda task: self._run(task, dids), unit="files"
+            "rucio.make_available", title, lambda task: self._run(task, dids), unit="files", resume=resume
         )
 
     async def _run(self, task: Task, dids: list[tuple[str, str]]) -> dict[str, Any]:
         rse = self.instance.destination_rse
         lifetime = (self.instance.replication_rule_lifetime_days or 0) * 86400 or None
         rule_ids = await self.session.call(lambda c: [self._rule(c, did, rse, lifetime) for did in dids])
+        task.checkpoint(rules=rule_ids)
+        try:
+            return await self._follow(task, dids, rule_ids)
+        except asyncio.CancelledError:
+            # The rules are the user's in Rucio: cancel stops watching them, it does not delete them.
+            task.result = {
+                "rse": rse,
+                "rules": rule_ids,
+                "rule_kept": True,
+                "message": f"Rucio keeps copying to {rse}: the rule stays until it expires or you delete it.",
+            }
+            raise
+
+    async def _follow(self, task: Task, dids: list[tuple[str, str]], rule_ids: list[str]) -> dict[str, Any]:
+        rse = self.instance.destination_rse
         while True:
             rules = await self.session.call(lambda c: [c.get_replication_rule(r) for r in rule_ids])
             ok = sum(r["locks_ok_cnt"] for r in rules)

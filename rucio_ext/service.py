@@ -12,6 +12,7 @@ from rucio.client import Client
 from vre_common.context import VREContext
 from vre_common.errors import BadRequest, NotFound, VREError
 from vre_common.models import ErrorBody, TaskInfo
+from vre_common.tasks import TaskRegistry
 
 from .config import RucioInstance
 from .downloads import Downloads
@@ -89,6 +90,41 @@ class RucioService:
         self._uploads = {name: Uploads(s, vre.tasks, jupyter_root) for name, s in self._sessions.items()}
         # Per instance, so that a cursor only continues a listing of the instance that opened it.
         self._pages = {name: StreamPages() for name in instances}
+        self._resumable(vre.tasks)
+
+    def _resumable(self, tasks: TaskRegistry) -> None:
+        """After a server restart, each task starts again from the request it journalled."""
+
+        def dids(params: dict[str, Any]) -> list[tuple[str, str]]:
+            return [parse_did(str(did), wildcards=False) for did in params.get("dids") or []]
+
+        async def make_available(params: dict[str, Any]) -> TaskInfo:
+            self.session(params["instance"])
+            return self._replication[params["instance"]].start(dids(params)).info()
+
+        async def download(params: dict[str, Any]) -> TaskInfo:
+            self.session(params["instance"])
+            return self._downloads[params["instance"]].start(dids(params)).info()
+
+        async def upload(params: dict[str, Any]) -> TaskInfo:
+            self.session(params["instance"])
+            dataset = parse_did(params["dataset"], wildcards=False) if params.get("dataset") else None
+            task = await self._uploads[params["instance"]].start(
+                params["path"], params["rse"], params["scope"], dataset, params.get("lifetime_days"), True
+            )
+            return task.info()
+
+        tasks.resumable(
+            "rucio.make_available",
+            make_available,
+            "Your Rucio rule kept running in Rucio; resuming follows the same rule again.",
+        )
+        tasks.resumable(
+            "rucio.download", download, "Files already downloaded and verified are kept and skipped."
+        )
+        tasks.resumable(
+            "rucio.upload", upload, "Files Rucio already registered with the same checksum are skipped."
+        )
 
     def session(self, instance: str) -> RucioSession:
         try:

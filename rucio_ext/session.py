@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import logging
+import ssl
 import time
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
@@ -149,6 +150,27 @@ def map_rucio_error(err: Exception) -> VREError:
     return BackendError(BACKEND, "unexpected failure; the Jupyter server log has details.")
 
 
+def tls_failure(err: BaseException) -> VREError | None:
+    """What a failed TLS handshake with the auth server means for the user, if that is what failed."""
+    cause: BaseException | None = err
+    while cause is not None and not isinstance(cause, ssl.SSLError):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return BackendError(
+            BACKEND,
+            "its certificate is not trusted here: the admin must set `rucio_ca_cert` to the CA bundle "
+            "that signed it.",
+            code="rucio_tls_untrusted",
+        )
+    if isinstance(cause, ssl.SSLError):  # the server's alert: it refused our certificate
+        return NotAuthenticated(
+            "Rucio refused your X.509 certificate in the TLS handshake (expired, or not signed by a "
+            "CA it trusts): renew your proxy or certificate.",
+            code="rucio_auth_failed",
+        )
+    return None
+
+
 class RucioSession:
     """All calls to one instance go through `call`."""
 
@@ -224,26 +246,44 @@ class RucioSession:
                 "X-Rucio-Password": fields["password"],
             }
             token, expires = await self._fetch_token("userpass", headers=headers)
-        else:  # x509 / x509_proxy: the proxy file holds certificate and key
+        else:  # x509: a PEM file with certificate and key; x509_proxy: the proxy file (proxy, key, chain)
             account = fields.get("account") or None
             headers = {"X-Rucio-Account": account} if account else {}
-            token, expires = await self._fetch_token("x509", headers=headers, cert=fields["proxy_path"])
+            token, expires = await self._fetch_token(kind, headers=headers, cert=str(fields["proxy_path"]))
         return token, account, expires
+
+    def _tls(self, cert: str | None) -> ssl.SSLContext:
+        """The TLS context of an auth request (it reads files: run it in the executor)."""
+        ca = self.instance.rucio_ca_cert
+        context = ssl.create_default_context(cafile=ca if isinstance(ca, str) else None)
+        if ca is False:
+            context.check_hostname, context.verify_mode = False, ssl.CERT_NONE
+        if cert:
+            try:
+                context.load_cert_chain(cert)
+            except (OSError, ssl.SSLError):
+                raise NotAuthenticated(
+                    "Your X.509 certificate or proxy file cannot be read (missing, or without its key): "
+                    "renew it and check its path in the panel.",
+                    code="rucio_x509_unreadable",
+                ) from None
+        return context
 
     async def _fetch_token(
         self, method: str, headers: dict[str, str], cert: str | None = None
     ) -> tuple[str, float]:
         url = f"{self.instance.auth_url.rstrip('/')}/auth/{method}"
         headers = {**headers, "X-Rucio-VO": self.instance.vo}
+        context = await self.vre.executor.run(BACKEND, self.timeout, self._tls, cert)
         try:
-            async with httpx.AsyncClient(
-                timeout=self.timeout, verify=self.instance.rucio_ca_cert, cert=cert
-            ) as http:
+            async with httpx.AsyncClient(timeout=self.timeout, verify=context) as http:
                 answer = await http.get(url, headers=headers)
         except httpx.TimeoutException:
             raise BackendTimeout(BACKEND, "the auth server did not answer in time.") from None
-        except (httpx.HTTPError, OSError):
-            raise BackendError(BACKEND, "cannot reach the auth server.", code="rucio_unreachable") from None
+        except (httpx.HTTPError, OSError) as err:
+            raise tls_failure(err) or BackendError(
+                BACKEND, "cannot reach the auth server.", code="rucio_unreachable"
+            ) from None
         if answer.status_code in (401, 403):
             raise NotAuthenticated(
                 f"Rucio refused your {method} credentials: check them in the panel.", code="rucio_auth_failed"

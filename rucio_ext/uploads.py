@@ -8,6 +8,7 @@ and attaches the files to it.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from pathlib import Path, PurePosixPath
@@ -16,7 +17,7 @@ from typing import Any
 from rucio.client import Client
 from rucio.client.uploadclient import UploadClient
 from rucio.common.checksum import adler32
-from rucio.common.exception import DataIdentifierNotFound
+from rucio.common.exception import DataIdentifierNotFound, DuplicateContent, FileAlreadyExists
 from rucio.rse import rsemanager
 
 from vre_common.errors import BadRequest, Conflict, Forbidden
@@ -24,7 +25,7 @@ from vre_common.streams import ByteProgress
 from vre_common.tasks import Task, TaskRegistry
 from vre_common.workspace import SelectedFile, WalkPolicy, workspace_files
 
-from .session import RucioSession
+from .session import RucioSession, did_dict
 
 log = logging.getLogger(__name__)
 MAX_LISTED = 100
@@ -63,17 +64,21 @@ def remember_rse(client: Client, rse: str) -> None:
     rsemanager.RSE_REGION.set(f"rse_info_{rse}:{client.vo}", client.get_rse(rse))
 
 
-def refuse_other_content(client: Client, scope: str, name: str, path: Path) -> None:
-    """A clear 409 when `scope:name` exists with other bytes (UploadClient only says it uploaded nothing)."""
+def refuse_other_content(client: Client, scope: str, name: str, path: Path) -> bool:
+    """A clear 409 when `scope:name` exists with other bytes (UploadClient only says it uploaded nothing).
+
+    True when it exists with the same bytes (e.g. uploaded before a server restart).
+    """
     try:
         existing = client.get_metadata(scope, name)
     except DataIdentifierNotFound:
-        return
+        return False
     if str(existing.get("adler32") or "").lstrip("0") != adler32(str(path)).lstrip("0"):
         raise Conflict(
             f"{scope}:{name} exists in Rucio with other content: rename your file to upload it.",
             code="rucio_already_exists",
         )
+    return True
 
 
 class Uploads:
@@ -83,9 +88,20 @@ class Uploads:
         self.jupyter_root = jupyter_root.resolve()
 
     async def start(
-        self, path: str, rse: str, scope: str, dataset: tuple[str, str] | None, lifetime_days: int | None
+        self,
+        path: str,
+        rse: str,
+        scope: str,
+        dataset: tuple[str, str] | None,
+        lifetime_days: int | None,
+        resuming: bool = False,
     ) -> Task:
-        """Check everything that can be checked before any byte moves, then upload in the background."""
+        """Check everything that can be checked before any byte moves, then upload in the background.
+
+        `resuming`: the same upload started again after a server restart; the
+        dataset it created then is no conflict, and files already registered
+        with the same checksum are only attached.
+        """
         files = await workspace_files(self.session.vre.executor, self.jupyter_root, [path], UPLOAD_POLICY)
         check_names(files)
         lifetime = lifetime_days * 86400 if lifetime_days else None
@@ -104,7 +120,7 @@ class Uploads:
                 client.get_did(*dataset)
             except DataIdentifierNotFound:
                 return False  # UploadClient creates it
-            if lifetime:
+            if lifetime and not resuming:
                 raise Conflict(
                     f"{dataset[0]}:{dataset[1]} exists, and its rules decide how long its files stay: "
                     "leave the lifetime empty to add files to it.",
@@ -113,12 +129,23 @@ class Uploads:
             return True
 
         dataset_exists = await self.session.call(check)
+        if dataset_exists:
+            lifetime = None  # the dataset's own rule decides (only a resumed upload gets here with one)
         title = f"Upload {PurePosixPath(path).name} to {rse}"
+        resume = {
+            "instance": self.session.instance.name,
+            "path": path,
+            "rse": rse,
+            "scope": scope,
+            "dataset": f"{dataset[0]}:{dataset[1]}" if dataset else None,
+            "lifetime_days": lifetime_days,
+        }
         return self.tasks.start(
             "rucio.upload",
             title,
             lambda task: self._run(task, files, rse, scope, dataset, lifetime, dataset_exists),
             unit="bytes",
+            resume=resume,
         )
 
     async def _run(
@@ -145,7 +172,15 @@ class Uploads:
                 item.update(dataset_scope=dataset[0], dataset_name=dataset[1])
 
             def upload(client: Client, item: dict[str, Any] = item) -> None:
-                refuse_other_content(client, scope, item["did_name"], Path(item["path"]))
+                did = did_dict((scope, item["did_name"]))
+                if refuse_other_content(client, scope, item["did_name"], Path(item["path"])) and any(
+                    rse in r.get("rses", {}) for r in client.list_replicas([did])
+                ):
+                    # Uploaded before a restart: UploadClient would say "none uploaded"; only attach it.
+                    if dataset:
+                        with contextlib.suppress(FileAlreadyExists, DuplicateContent):
+                            client.attach_dids(*dataset, [did])
+                    return
                 remember_rse(client, rse)  # again per file: rucio-clients' cache entry expires after 15 min
                 uploader = UploadClient(client, logger=rucio_log, tracing=False)  # type: ignore[arg-type]
                 uploader.upload([item])

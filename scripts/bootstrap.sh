@@ -16,7 +16,8 @@ step() { printf '\n== %s\n' "$*"; }
 
 # --- system packages ----------------------------------------------------------
 apt_packages=(git curl)
-$with_tests && apt_packages+=(chromium fonts-dejavu-core)
+# r-base-core + r-cran-irkernel: the R kernel of the UI tests (ui-tests/tests/r_kernel.spec.ts)
+$with_tests && apt_packages+=(chromium fonts-dejavu-core r-base-core r-cran-irkernel)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -60,4 +61,9 @@ jupyter labextension develop --overwrite . >/dev/null
 if $with_tests; then
   step "UI-test packages"
   (cd ui-tests && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 jlpm install --silent)
+  step "the R kernel (Debian's IRkernel), registered in .venv"
+  # Debian also puts a kernelspec in /usr/share/jupyter; the one in .venv does not depend on the
+  # system's Jupyter paths. installspec runs the venv's `jupyter kernelspec install` (first on PATH).
+  [[ -f .venv/share/jupyter/kernels/ir/kernel.json ]] \
+    || R --quiet --no-save -e "IRkernel::installspec(user = FALSE, prefix = '$REPO/.venv')" >/dev/null
 fi

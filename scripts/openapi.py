@@ -156,7 +156,20 @@ OPERATIONS = [
         query={"kind": text('Only tasks whose kind starts with this, e.g. "rucio."')},
     ),
     Op("get", "/vre/api/tasks/{task_id}", "One background task", common.TaskInfo, errors=LOCAL),
-    Op("delete", "/vre/api/tasks/{task_id}", "Cancel a background task", common.TaskInfo, errors=LOCAL),
+    Op(
+        "delete",
+        "/vre/api/tasks/{task_id}",
+        "Cancel a background task (dismiss it when interrupted)",
+        common.TaskInfo,
+        errors=LOCAL,
+    ),
+    Op(
+        "post",
+        "/vre/api/tasks/{task_id}/resume",
+        "Start an interrupted task again; answers the new task",
+        common.TaskInfo,
+        errors=(*LOCAL, 409, 502, 504),
+    ),
     # --- Rucio -------------------------------------------------------------------------------
     Op("get", f"{R}/instances", "The configured Rucio instances", rucio.InstanceList, errors=(403,)),
     Op(

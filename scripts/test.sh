@@ -13,7 +13,14 @@ declare -a results=()
 run() {
   local name=$1; shift
   printf '\n== %s\n' "$name"
-  if "$@"; then results+=("ok      $name"); else results+=("FAILED  $name"); fi
+  # Figures remember the step that measured them; the table marks those of a failed step.
+  export VRE_FIGURES_STEP=$name
+  if "$@"; then
+    results+=("ok      $name"); python scripts/figures.py --step "$name" ok
+  else
+    results+=("FAILED  $name"); python scripts/figures.py --step "$name" failed
+  fi
+  unset VRE_FIGURES_STEP
 }
 
 run "lint: ruff" bash -c 'ruff check . && ruff format --check .'
@@ -29,8 +36,15 @@ ui_tests() {
   for service in iam rucio reana zenodo; do
     devstack/devstack status "$service" >/dev/null || { devstack/devstack up "$service" && started+=("$service"); }
   done
-  (cd ui-tests && jlpm playwright test)
-  local rc=$?
+  # The servers' DEBUG logs and the browser storage dumps land in $VRE_UI_SCAN_DIR, scanned at the end.
+  export VRE_UI_SCAN_DIR="$PWD/ui-tests/.leak-scan"
+  rm -rf "$VRE_UI_SCAN_DIR"
+  local rc=0
+  (cd ui-tests && jlpm playwright test) || rc=1
+  # The wheel as users install it, in a venv of its own (ui-tests/wheel_server.sh).
+  (cd ui-tests && jlpm playwright test -c playwright.wheel.config.js) || rc=1
+  python tests/leakcheck.py "$VRE_UI_SCAN_DIR"/server.log "$VRE_UI_SCAN_DIR"/wheel-server.log \
+    "$VRE_UI_SCAN_DIR"/storage/*.json || rc=1
   ((${#started[@]})) && devstack/devstack down "${started[@]}"
   return $rc
 }

@@ -12,11 +12,13 @@ pytest_plugins = ("pytest_jupyter.jupyter_server", "leakcheck")
 
 @pytest.fixture
 def jp_server_config(jp_server_config):
-    """A real in-process Jupyter server with the three VRE extensions on."""
+    """A real in-process Jupyter server with the three VRE extensions on, logging at DEBUG
+    (its whole log is then in the captured output leakcheck scans)."""
     return {
         **jp_server_config,
         "ServerApp": {
             **jp_server_config.get("ServerApp", {}),
+            "log_level": "DEBUG",
             "jpserver_extensions": {
                 "rucio_ext": True,
                 "reana_ext": True,

@@ -79,3 +79,27 @@ c.RucioExtension.instances.append(
 )
 if oidc := rucio.get("oidc"):
     c.IAMTokens.exchange = {"rucio": {"audience": oidc["audience"], "scope": oidc["scope"]}}
+
+# The whole log at DEBUG in a file, for the credential scan after the UI tests (tests/leakcheck.py,
+# run by scripts/test.sh); the console keeps INFO. A new file per server start.
+server_log = Path(
+    os.environ.get("VRE_UI_SERVER_LOG")
+    or Path(os.environ.get("VRE_UI_SCAN_DIR", Path(__file__).parent / ".leak-scan")) / "server.log"
+)
+server_log.parent.mkdir(parents=True, exist_ok=True)
+c.ServerApp.log_level = "DEBUG"
+c.ServerApp.logging_config = {
+    "handlers": {
+        "console": {"level": "INFO"},
+        "vre_scan": {
+            "class": "logging.FileHandler",
+            "filename": str(server_log),
+            "mode": "w",
+            "level": "DEBUG",
+            "formatter": "console",
+        },
+    },
+    "loggers": {"ServerApp": {"handlers": ["console", "vre_scan"], "level": "DEBUG"}},
+    # our extensions' module loggers (rucio_ext.session, ...) and the libraries' reach the root
+    "root": {"handlers": ["vre_scan"], "level": "DEBUG"},
+}

@@ -6,6 +6,7 @@ const port = process.env.VRE_UI_JUPYTER_PORT || '8888';
 module.exports = {
   ...baseConfig,
   timeout: 120000,
+  testIgnore: 'wheel.spec.ts', // its own server: playwright.wheel.config.js
   retries: 0,
   workers: 1,
   reporter: [['list'], ['html', { open: 'never' }]],

@@ -78,6 +78,9 @@ class VRECommon(Configurable):
     )
     task_keep_seconds = Float(3600, help="How long finished background tasks stay listed.").tag(config=True)
     credentials_path = Unicode(help="The users' credential store (mode 0600).").tag(config=True)
+    task_journal_path = Unicode(
+        help="What running tasks need to resume after a server restart (mode 0600, no credentials)."
+    ).tag(config=True)
     admin_credentials = Dict(
         help='Pre-provisioned credentials, e.g. {"reana/default": {"token": "..."}}; a user\'s own wins.'
     ).tag(config=True)
@@ -86,3 +89,8 @@ class VRECommon(Configurable):
     def _credentials_path(self) -> str:
         """`<Jupyter data dir>/vre/credentials.json`, e.g. `~/.local/share/jupyter/vre/credentials.json`"""
         return str(Path(jupyter_data_dir()) / "vre" / "credentials.json")
+
+    @default("task_journal_path")
+    def _task_journal_path(self) -> str:
+        """`<Jupyter data dir>/vre/tasks.json`, next to the credential store"""
+        return str(Path(jupyter_data_dir()) / "vre" / "tasks.json")

@@ -15,6 +15,7 @@ from .config import IAMTokens, VRECommon
 from .credentials import CredentialStore, Secret
 from .errors import BadRequest, NotAuthenticated, NotFound
 from .executor import BlockingExecutor
+from .journal import Journal
 from .models import AuthStatus, ServiceConnection, ServiceName, TokenState
 from .tasks import TaskRegistry
 from .tokens import TokenManager
@@ -47,7 +48,10 @@ class VREContext:
         self.tokens = TokenManager(IAMTokens(config=config).settings())
         self.credentials = CredentialStore(common.credentials_path, common.admin_credentials)
         self.executor = BlockingExecutor(common.blocking_workers)
-        self.tasks = TaskRegistry(keep_finished_seconds=common.task_keep_seconds)
+        # Reads the previous server's journal: its running tasks are listed as interrupted.
+        self.tasks = TaskRegistry(
+            keep_finished_seconds=common.task_keep_seconds, journal=Journal(common.task_journal_path)
+        )
         self._services: dict[tuple[str, str], ServiceAuth] = {}
 
     @classmethod
@@ -129,6 +133,6 @@ class VREContext:
         return self.connection(spec, (await self.tokens.state())[1])
 
     async def close(self) -> None:
-        self.tasks.cancel_all()
+        await self.tasks.stop()
         await self.tokens.close()
         self.executor.shutdown()

@@ -173,7 +173,7 @@ class TaskListHandler(ContextHandler):
 
 
 class TaskHandler(ContextHandler):
-    """`GET /vre/api/tasks/<id>`: one task; `DELETE`: cancel it."""
+    """`GET /vre/api/tasks/<id>`: one task; `DELETE`: cancel it (dismiss it when interrupted)."""
 
     auth_resource = "vre_tasks"
 
@@ -184,6 +184,14 @@ class TaskHandler(ContextHandler):
     @web.authenticated
     def delete(self, task_id: str) -> None:
         self.write_json(self.context.tasks.cancel(task_id).info())
+
+
+class TaskResumeHandler(ContextHandler):
+    """`POST /vre/api/tasks/<id>/resume`: start an interrupted task again; answers the new task."""
+
+    @web.authenticated
+    async def post(self, task_id: str) -> None:
+        self.write_json(await self.context.tasks.resume(task_id))
 
 
 class UnknownEndpointHandler(VREHandler):
@@ -211,5 +219,6 @@ def shared_routes(context: VREContext) -> list[tuple[str, type, dict[str, Any]]]
         (rf"/vre/api/credentials/{name}/{name}", CredentialHandler, kwargs),
         ("/vre/api/tasks", TaskListHandler, kwargs),
         (r"/vre/api/tasks/([0-9a-f]{32})", TaskHandler, kwargs),
+        (r"/vre/api/tasks/([0-9a-f]{32})/resume", TaskResumeHandler, kwargs),
         unknown_endpoint("/vre/api/(?:auth|credentials|tasks)"),
     ]

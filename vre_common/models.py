@@ -72,7 +72,8 @@ class CredentialInput(BaseModel):
     fields: dict[str, str] = Field(min_length=1)
 
 
-TaskState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+# "interrupted": the server stopped while it ran; resume or dismiss it.
+TaskState = Literal["queued", "running", "succeeded", "failed", "cancelled", "interrupted"]
 
 
 class Progress(BaseModel):

@@ -13,43 +13,53 @@ import os
 import tempfile
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from .errors import local_file_error
 
 CHUNK = 1 << 20
 
 BytesDone = Callable[[int], None]
+T = TypeVar("T")
 
 
 async def save_stream(chunks: AsyncIterable[bytes], target: Path, on_bytes: BytesDone | None = None) -> int:
     """Write `chunks` to `target` through a temporary file in the same folder; return the byte count.
 
     `target` appears only complete: on any error or cancellation the temporary
-    file is removed and an existing `target` is left as it was.
+    file is removed and an existing `target` is left as it was. A failure of the
+    disk (full, not writable) is a workspace error; one of `chunks` (the network)
+    is raised as it is.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = await asyncio.to_thread(
-        tempfile.mkstemp, dir=target.parent, prefix=f".{target.name}.", suffix=".part"
-    )
+
+    async def on_disk(fn: Callable[..., T], *args: Any) -> T:
+        try:
+            return await asyncio.to_thread(fn, *args)
+        except OSError as err:
+            raise local_file_error(err, target.name) from None
+
+    fd, tmp_name = await on_disk(_make_temporary, target)
     tmp = Path(tmp_name)
     handle = os.fdopen(fd, "wb")
     written = 0
     try:
         async for chunk in chunks:
-            await asyncio.to_thread(handle.write, chunk)
+            await on_disk(handle.write, chunk)
             written += len(chunk)
             if on_bytes:
                 on_bytes(written)
-        await asyncio.to_thread(_flush_and_close, handle)
-        await asyncio.to_thread(tmp.replace, target)
-    except BaseException as err:
+        await on_disk(_flush_and_close, handle)
+        await on_disk(tmp.replace, target)
+    except BaseException:
         handle.close()
         tmp.unlink(missing_ok=True)
-        if isinstance(err, OSError):  # the workspace's problem (a full disk, a permission), said as such
-            raise local_file_error(err, target.name) from None
         raise
     return written
+
+
+def _make_temporary(target: Path) -> tuple[int, str]:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
 
 
 def _flush_and_close(handle: BinaryIO) -> None:

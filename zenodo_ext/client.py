@@ -131,6 +131,10 @@ def map_error(err: Exception, token: str | None = None) -> VREError:
     if isinstance(err, OSError) and not isinstance(err, requests.RequestException):
         # The workspace's, not Zenodo's; named by its file name only (no server path in answers).
         return local_file_error(err, Path(str(err.filename)).name if err.filename else "A file")
+    if isinstance(err, ValueError):  # not JSON, or a record without what every record has (eOSSR)
+        return BackendError(
+            BACKEND, "the server's answer is malformed; try again later.", code="zenodo_malformed"
+        )
     log.error("Zenodo call failed: %s: %s", type(err).__name__, scrub(str(err), token))
     return BackendError(BACKEND, "unexpected failure; the Jupyter server log has details.")
 

@@ -35,6 +35,27 @@ class Transfers:
         self.depositions = depositions
         self.root = root
         self.vre = session.vre
+        self._resumable()
+
+    def _resumable(self) -> None:
+        """After a server restart, uploads continue their draft and fetches their folder."""
+
+        async def upload(params: dict[str, Any]) -> TaskInfo:
+            return await self.upload(int(params["deposition_id"]), [str(p) for p in params["paths"]])
+
+        async def fetch(params: dict[str, Any]) -> TaskInfo:
+            return await self.fetch(
+                int(params["record_id"]), str(params["folder"]), bool(params.get("overwrite")), True
+            )
+
+        self.vre.tasks.resumable(
+            "zenodo.upload",
+            upload,
+            "Resuming continues the same draft; files already there with the same checksum are skipped.",
+        )
+        self.vre.tasks.resumable(
+            "zenodo.fetch", fetch, "Files already saved with the record's checksum are kept and skipped."
+        )
 
     async def upload(self, deposition_id: int, paths: list[str]) -> TaskInfo:
         """Upload workspace files and folders to a draft, as a task with byte progress.
@@ -87,7 +108,11 @@ class Transfers:
             }
 
         task = self.vre.tasks.start(
-            "zenodo.upload", f"Upload {label} to Zenodo #{deposition_id}{note}", work, unit="bytes"
+            "zenodo.upload",
+            f"Upload {label} to Zenodo #{deposition_id}{note}",
+            work,
+            unit="bytes",
+            resume={"deposition_id": deposition_id, "paths": paths},
         )
         return task.info()
 
@@ -117,29 +142,44 @@ class Transfers:
                 code="zenodo_checksum",
             )
 
-    async def fetch(self, record_id: int, folder: str, overwrite: bool) -> TaskInfo:
-        """Download a record's files into a workspace folder, as a task; no partial files."""
+    async def fetch(self, record_id: int, folder: str, overwrite: bool, resuming: bool = False) -> TaskInfo:
+        """Download a record's files into a workspace folder, as a task; no partial files.
+
+        `resuming`: files already saved with the record's size and md5 (saves are
+        atomic, so a file there is whole) are skipped, not refused.
+        """
         target_dir = resolve_within(self.root, folder)  # a bad folder is refused before asking Zenodo
         eossr = self.session.eossr
         raw = await self.session.call(lambda api, t: eossr.get_record(record_id).data, authenticated=False)
         if target_dir.exists() and not target_dir.is_dir():
             raise BadRequest(f"{folder} is a file, not a folder.", code="not_a_folder")
+        entries = raw.get("files") or []
+        if len(entries) > MAX_FILES:
+            raise BackendError(
+                "Zenodo",
+                f"the record lists {len(entries)} files, more than a record may hold.",
+                code="zenodo_too_many_files",
+            )
         plan: list[tuple[str, Path, int | None]] = []
-        for entry in raw.get("files") or []:
+        for entry in entries:
             info = file_info(entry)
             url = (entry.get("links") or {}).get("self") or (entry.get("links") or {}).get("download")
             if not SAFE_NAME.match(info.name) or info.name in (".", "..") or not url:
                 raise BackendError(
-                    "Zenodo", f"the record lists a file that cannot be saved: {info.name[:80]!r}."
+                    "Zenodo",
+                    f"the record lists a file that cannot be saved: {info.name[:80]!r}.",
+                    code="zenodo_unsafe_file_name",
                 )
             target = resolve_within(self.root, f"{folder.rstrip('/')}/{info.name}")
+            if resuming and await saved_already(target, info.size, info.checksum):
+                continue
             if target.exists() and not overwrite:
                 raise Conflict(
                     f"{folder}/{info.name} exists already: choose another folder, or overwrite.",
                     code="file_exists",
                 )
             plan.append((str(url), target, info.size))
-        if not plan:
+        if not plan and not resuming:
             raise BadRequest(f"Record {record_id} has no files to fetch.", code="no_files")
         total = sum(size or 0 for _, _, size in plan)
 
@@ -147,12 +187,13 @@ class Transfers:
             progress = ByteProgress(task.report, total)
             try:
                 async with self.session.http() as http:
-                    for url, target, _ in plan:
+                    for url, target, size in plan:
                         async with http.stream("GET", url) as answer:
                             if not answer.is_success:
                                 await answer.aread()
                                 check_response(answer, None)
-                            got = await save_stream(answer.aiter_bytes(CHUNK), target, progress.next_file())
+                            chunks = at_most(answer.aiter_bytes(CHUNK), size, target.name)
+                            got = await save_stream(chunks, target, progress.next_file())
                             progress.file_done(got)
             except asyncio.CancelledError:
                 raise
@@ -166,7 +207,10 @@ class Transfers:
             }
 
         title = f"Fetch Zenodo record {record_id} into {folder}"
-        return self.vre.tasks.start("zenodo.fetch", title, work, unit="bytes").info()
+        resume = {"record_id": record_id, "folder": folder, "overwrite": overwrite}
+        return self.vre.tasks.start(
+            "zenodo.fetch", title, work, unit="bytes", resume=resume, scratch=[str(target_dir)]
+        ).info()
 
 
 async def md5_of(path: Path) -> str:
@@ -183,3 +227,29 @@ async def md5_of(path: Path) -> str:
         return md5.hexdigest()
 
     return await asyncio.to_thread(digest)
+
+
+async def saved_already(target: Path, size: int | None, checksum: str | None) -> bool:
+    """Whether `target` holds the record file already (same size and md5), read in a worker thread."""
+    if size is None or not checksum:
+        return False
+    try:
+        if (await asyncio.to_thread(target.stat)).st_size != size:
+            return False
+    except OSError:
+        return False
+    return await md5_of(target) == checksum.removeprefix("md5:")
+
+
+async def at_most(chunks: AsyncIterator[bytes], size: int | None, name: str) -> AsyncIterator[bytes]:
+    """`chunks`, refused once they pass the size the record lists (a backend that sends without end)."""
+    got = 0
+    async for chunk in chunks:
+        got += len(chunk)
+        if size is not None and got > size:
+            raise BackendError(
+                "Zenodo",
+                f"{name} is longer than the {size} bytes the record lists; nothing was saved.",
+                code="zenodo_size_mismatch",
+            )
+        yield chunk

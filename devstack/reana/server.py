@@ -10,6 +10,11 @@ step's container image ignored and `${parameter}`s substituted as REANA does
 Environment: VRE_REANA_PORT (8183), VRE_REANA_HOST (127.0.0.1),
 VRE_REANA_TOKEN, VRE_REANA_USER_EMAIL, VRE_REANA_DATA_DIR
 ($VRE_DEVSTACK_HOME/data/reana).
+
+Test switch VRE_REANA_HOSTILE=1 (off in the dev stack): every workspace listing
+also names files a real server could list but no client may save as named
+(`HOSTILE_NAMES`: `../../x`, an absolute path, a 300-character name), so tests
+can show that they are refused.
 """
 
 from __future__ import annotations
@@ -189,6 +194,9 @@ def safe_path(root: Path, relative: str) -> Path:
     if not target.resolve().is_relative_to(root.resolve()):
         raise ApiError(400, "Path leaves the workspace.")
     return target
+
+
+HOSTILE_NAMES = ("../../x", "/tmp/vre-hostile-absolute", "a" * 300)
 
 
 def workspace_files(root: Path) -> list[dict[str, Any]]:
@@ -482,7 +490,7 @@ def json_object() -> dict[str, Any]:
     return body
 
 
-def create_app(store: Store, tokens: dict[str, dict[str, str]]) -> Flask:
+def create_app(store: Store, tokens: dict[str, dict[str, str]], hostile: bool = False) -> Flask:
     app = Flask("vre-devstack-reana")
 
     def user() -> dict[str, str]:
@@ -804,6 +812,8 @@ def create_app(store: Store, tokens: dict[str, dict[str, str]]) -> Flask:
     def matching(wf: Workflow, pattern: str) -> list[dict[str, Any]]:
         root = store.workspace(wf)
         items = workspace_files(root)
+        if hostile:  # the test switch (module docstring)
+            items += [{"name": n, "size": {"raw": 1, "human_readable": "1 Bytes"}} for n in HOSTILE_NAMES]
         if not pattern:
             return items
         safe_path(root, pattern)  # refuses ".."
@@ -977,7 +987,14 @@ def main() -> None:
     signal.signal(signal.SIGTERM, shutdown)
     signal.signal(signal.SIGINT, shutdown)
     print(f"{NOTE}: {url}/api (workspaces in {store.data_dir / 'workspaces'})", flush=True)
-    serve(create_app(store, {token: owner}), host=host, port=port, threads=8, ident="vre-devstack-reana")
+    hostile = os.environ.get("VRE_REANA_HOSTILE") == "1"
+    serve(
+        create_app(store, {token: owner}, hostile),
+        host=host,
+        port=port,
+        threads=8,
+        ident="vre-devstack-reana",
+    )
 
 
 if __name__ == "__main__":

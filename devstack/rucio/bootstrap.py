@@ -12,7 +12,17 @@ import os
 import sqlite3
 import sys
 
-from stack_layout import PG_DATABASE, PG_PASSWORD, PG_USER, Layout, layout
+from stack_layout import (
+    PG_DATABASE,
+    PG_PASSWORD,
+    PG_USER,
+    ROOT_ACCOUNT,
+    ROOT_USERNAME,
+    SECOND_VO,
+    VO,
+    Layout,
+    layout,
+)
 
 HAS_ROOT = "SELECT 1 FROM accounts WHERE account = 'root'"
 
@@ -58,6 +68,30 @@ def postgres_reset(lay: Layout) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(PG_DATABASE)))
 
 
+def add_vos() -> None:
+    """Multi-VO: a root account in the default VO, and the second VO with its own root.
+
+    In multi-VO mode Rucio's bootstrap makes only super_root in the default VO, an
+    account that may manage VOs and nothing else; the dev stack seeds the default VO
+    too, so it gets a root with the bootstrap identity as well. add_vo (what
+    `rucio-admin vo add` calls) makes the second VO's root and maps super_root's
+    identities to it, so the same root client config logs in to either VO.
+    """
+    from rucio.common.types import InternalAccount
+    from rucio.core.account import add_account
+    from rucio.core.identity import add_account_identity
+    from rucio.core.vo import add_vo
+    from rucio.db.sqla.constants import AccountType, DatabaseOperationType, IdentityType
+    from rucio.db.sqla.session import db_session
+
+    email = "root@vre.example.org"
+    root = InternalAccount(ROOT_ACCOUNT, vo=VO)
+    with db_session(DatabaseOperationType.WRITE) as session:
+        add_account(root, AccountType.SERVICE, email, session=session)
+        add_account_identity(ROOT_USERNAME, IdentityType.USERPASS, root, email, default=True, session=session)
+        add_vo(SECOND_VO, "second VO of the dev stack", email, session=session)
+
+
 def main() -> int:
     lay = layout()
     postgres = lay.database == "postgresql"
@@ -71,6 +105,8 @@ def main() -> int:
     build_database()
     create_base_vo()
     create_root_account()
+    if lay.multi_vo:
+        add_vos()
     print(f"rucio: {lay.database} database bootstrapped", file=sys.stderr)
     return 0
 

@@ -164,6 +164,16 @@ def seed_oidc_identity(client: Client, lay: Layout) -> None:
         )
 
 
+def seed_x509_identity(client: Client, lay: Layout) -> None:
+    """Map the dev stack's user certificate (x509_pki.py) to jdoe, when the TLS front runs."""
+    if lay.tls_port:
+        from x509_pki import USER_DN
+
+        ignore_existing(
+            client.add_identity, account=USER_ACCOUNT, identity=USER_DN, authtype="X509", email=USER_EMAIL
+        )
+
+
 def seed_rses(client: Client, lay: Layout) -> None:
     for rse in RSES:
         storage = lay.rse_dir(rse)
@@ -272,17 +282,23 @@ def seed_data(client: Client) -> dict[str, Any]:
 
 def main() -> int:
     lay = layout()
-    client = Client()
-    if sys.argv[1:] == ["--oidc"]:  # only the IAM identity (the IAM started after us)
+    for vo in lay.vos:  # the multi-VO Rucio: each VO gets the same accounts, RSEs and samples
+        client = Client(vo=vo)
+        if sys.argv[1:] == ["--oidc"]:  # only the IAM identity (the IAM started after us)
+            seed_accounts(client)
+            seed_oidc_identity(client, lay)
+            continue
         seed_accounts(client)
         seed_oidc_identity(client, lay)
-        return 0
-    seed_accounts(client)
-    seed_oidc_identity(client, lay)
-    seed_rses(client, lay)
-    samples = seed_data(client)
-    write_json(lay.samples_record, {"samples": samples})
-    print(f"rucio: seeded {len(samples['datasets'])} datasets on {', '.join(DATA_RSES)}", file=sys.stderr)
+        seed_x509_identity(client, lay)
+        seed_rses(client, lay)
+        samples = seed_data(client)
+        if vo == lay.vos[0]:
+            write_json(lay.samples_record, {"samples": samples})
+        print(
+            f"rucio: seeded {len(samples['datasets'])} datasets on {', '.join(DATA_RSES)} (VO {vo})",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 VO = "def"
+SECOND_VO = "tst"  # beside VO in the multi-VO Rucio (devstack/rucio-mvo); VO tags have 3 characters
 ROOT_ACCOUNT, ROOT_USERNAME, ROOT_PASSWORD = "root", "ddmlab", "secret"
 USER_ACCOUNT, USER_USERNAME, USER_PASSWORD = "jdoe", "jdoe", "jdoe-secret"
 USER_EMAIL = "jdoe@vre.example.org"
@@ -41,10 +42,24 @@ class Layout:
     port: int
     database: str = DATABASES[0]
     pg_port: int = 8185
+    # the TLS front for X.509 clients (wsgi_x509.py); None: no front
+    tls_port: int | None = None
+    # "rucio", or "rucio-mvo" for the second, multi-VO Rucio (its own data, logs and facts)
+    service: str = "rucio"
+    multi_vo: bool = False
 
     @property
     def data(self) -> Path:
-        return self.home / "data" / "rucio"
+        return self.home / "data" / self.service
+
+    @property
+    def vos(self) -> tuple[str, ...]:
+        return (VO, SECOND_VO) if self.multi_vo else (VO,)
+
+    @property
+    def x509(self) -> Path:
+        """The dev stack's CA, certificates and proxy (x509_pki.py)."""
+        return self.data / "x509"
 
     @property
     def etc(self) -> Path:
@@ -101,7 +116,7 @@ class Layout:
 
     @property
     def logs(self) -> Path:
-        return self.home / "logs" / "rucio"
+        return self.home / "logs" / self.service
 
     @property
     def venv(self) -> Path:
@@ -109,11 +124,15 @@ class Layout:
 
     @property
     def service_json(self) -> Path:
-        return self.home / "services" / "rucio.json"
+        return self.home / "services" / f"{self.service}.json"
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def tls_url(self) -> str | None:
+        return f"https://127.0.0.1:{self.tls_port}" if self.tls_port else None
 
     def rse_dir(self, rse: str) -> Path:
         return self.data / "rse" / rse
@@ -121,6 +140,13 @@ class Layout:
 
 def layout() -> Layout:
     home = Path(os.environ.get("VRE_DEVSTACK_HOME", HERE.parent.parent / ".devstack")).resolve()
+    if os.environ.get("VRE_RUCIO_MULTI_VO"):  # set by devstack/rucio-mvo's scripts
+        return Layout(
+            home=home,
+            port=int(os.environ.get("VRE_RUCIO_MVO_PORT") or "8187"),
+            service="rucio-mvo",
+            multi_vo=True,
+        )
     database = os.environ.get("VRE_RUCIO_DB") or DATABASES[0]
     if database not in DATABASES:
         raise SystemExit(f"VRE_RUCIO_DB={database!r}: expected one of {', '.join(DATABASES)}")
@@ -129,6 +155,7 @@ def layout() -> Layout:
         port=int(os.environ.get("VRE_RUCIO_PORT", "8180")),
         database=database,
         pg_port=int(os.environ.get("VRE_RUCIO_PG_PORT") or "8185"),
+        tls_port=int(os.environ.get("VRE_RUCIO_TLS_PORT") or "8186"),
     )
 
 
@@ -158,8 +185,8 @@ def write_configs(lay: Layout) -> None:
         lay.server_config,
         _parser(
             {
-                # No multi_vo key: Rucio reads any value of it as true.
-                "common": {"loglevel": "WARNING"},
+                # Rucio reads any value of multi_vo as true: the key only when it is.
+                "common": {"loglevel": "WARNING", **({"multi_vo": "True"} if lay.multi_vo else {})},
                 "database": {"default": lay.db_url, "pool_reset_on_return": "rollback", "echo": "0"},
                 "bootstrap": {
                     "userpass_identity": ROOT_USERNAME,

@@ -150,6 +150,41 @@ def server(lay: Layout) -> Child:
     )
 
 
+def tls_front(lay: Layout, pki: dict[str, str]) -> Child:
+    """The same Rucio server over TLS, passing the client certificate's DN as mod_ssl does (wsgi_x509.py)."""
+    return Child(
+        "tls-front",
+        [
+            str(lay.venv / "bin" / "gunicorn"),
+            "--config",
+            str(HERE / "gunicorn_tls.py"),
+            "--bind",
+            f"127.0.0.1:{lay.tls_port}",
+            "--workers",
+            "1",
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--timeout",
+            "900",
+            "--graceful-timeout",
+            "5",
+            "--no-control-socket",
+            "--certfile",
+            pki["server_cert"],
+            "--keyfile",
+            pki["server_key"],
+            "--ca-certs",
+            pki["ca_cert"],
+            "--cert-reqs",
+            "1",  # CERT_OPTIONAL: a client certificate is verified when sent, not required
+            "wsgi_x509:application",
+        ],
+        lay.logs / "tls-front.log",
+    )
+
+
 def daemons(lay: Layout) -> list[Child]:
     python, here = str(lay.venv / "bin" / "python"), str(HERE / "daemon.py")
     argvs = {
@@ -218,11 +253,27 @@ def oidc_facts(iam: dict | None) -> dict[str, object] | None:
     }
 
 
-def facts(lay: Layout, samples: dict, iam: dict | None) -> dict[str, object]:
+def x509_facts(lay: Layout, pki: dict[str, str] | None) -> dict[str, object] | None:
+    if not pki or not lay.tls_url:
+        return None
+    return {
+        "rucio_host": lay.tls_url,
+        "auth_host": lay.tls_url,
+        **pki,
+        "account": USER_ACCOUNT,
+        "note": "the TLS front of the same server: present user_cert_and_key (x509) or proxy (x509_proxy) "
+        "and trust ca_cert; the DN is mapped to account",
+    }
+
+
+def facts(
+    lay: Layout, samples: dict, iam: dict | None, pki: dict[str, str] | None = None
+) -> dict[str, object]:
     return {
         "rucio_host": lay.url,
         "auth_host": lay.url,
         "vo": VO,
+        "vos": list(lay.vos),
         "database": lay.database,
         "database_url": lay.db_url,
         "auth_type": "userpass",
@@ -245,6 +296,7 @@ def facts(lay: Layout, samples: dict, iam: dict | None) -> dict[str, object]:
         "scopes": list(SCOPES),
         "samples": samples,
         "oidc": oidc_facts(iam),
+        "x509": x509_facts(lay, pki),
         "python": str(lay.venv / "bin" / "python"),
         "rucio_cli": str(lay.venv / "bin" / "rucio"),
         "generate_dataset": [str(lay.venv / "bin" / "python"), str(HERE / "generate_dataset.py")],
@@ -286,7 +338,9 @@ def seed(lay: Layout, env: dict[str, str], *args: str) -> None:
     run_script(lay, env, "seed.py", *args)
 
 
-def follow_iam(lay: Layout, env: dict[str, str], samples: dict, map_identity: bool = True) -> None:
+def follow_iam(
+    lay: Layout, env: dict[str, str], samples: dict, pki: dict[str, str] | None, map_identity: bool = True
+) -> None:
     """The IAM (re)published its facts: register it with the server, map jdoe, republish rucio.json."""
     iam = iam_facts(lay)
     if iam:
@@ -297,11 +351,16 @@ def follow_iam(lay: Layout, env: dict[str, str], samples: dict, map_identity: bo
             except subprocess.CalledProcessError as error:
                 log(f"OIDC: could not map the IAM's user ({error}); userpass still works")
         log(f"OIDC: accepting tokens of {iam['issuer']} (audience {OIDC_AUDIENCE})")
-    write_json(lay.service_json, facts(lay, samples, iam))
+    write_json(lay.service_json, facts(lay, samples, iam, pki))
 
 
 def supervise(
-    lay: Layout, essential: list[Child], workers: list[Child], env: dict[str, str], samples: dict
+    lay: Layout,
+    essential: list[Child],
+    workers: list[Child],
+    env: dict[str, str],
+    samples: dict,
+    pki: dict[str, str] | None,
 ) -> int:
     iam_seen = iam_stamp(lay)
     while True:
@@ -312,7 +371,7 @@ def supervise(
                 return 1
         if iam_stamp(lay) != iam_seen:
             iam_seen = iam_stamp(lay)
-            follow_iam(lay, env, samples)
+            follow_iam(lay, env, samples, pki)
         now = time.monotonic()
         for child in workers:
             if child.running():
@@ -335,9 +394,18 @@ def main() -> int:
     env = {**os.environ, "RUCIO_CONFIG": str(lay.server_config), "PYTHONUNBUFFERED": "1"}
     srv, workers = server(lay), daemons(lay)
     db = [postgres(lay)] if lay.database == "postgresql" else []
+    fronts: list[Child] = []
+    pki = None
+    if lay.tls_port:
+        from x509_pki import ensure_pki  # with the venv's cryptography
+
+        pki = ensure_pki(lay.x509)
+        fronts.append(tls_front(lay, pki))
     try:
         started = time.monotonic()
-        ensure_port_free(lay.port, "VRE_RUCIO_PORT")
+        ensure_port_free(lay.port, "VRE_RUCIO_MVO_PORT" if lay.multi_vo else "VRE_RUCIO_PORT")
+        if fronts:
+            ensure_port_free(lay.tls_port, "VRE_RUCIO_TLS_PORT")
         for pg in db:
             ensure_port_free(lay.pg_port, "VRE_RUCIO_PG_PORT")
             pg.start(env)
@@ -347,16 +415,19 @@ def main() -> int:
         srv.start(env)
         wait_for(srv, lambda: answers_ping(lay))
         log(f"server up at {lay.url} after {time.monotonic() - started:.1f}s (log: {srv.log_path})")
+        for front in fronts:  # X.509 clients; started now, checked by health.sh
+            front.start(env)
+            log(f"TLS front for X.509 at {lay.tls_url} (log: {front.log_path})")
         seed(lay, env)
         samples = json.loads(lay.samples_record.read_text())["samples"]
         for child in workers:
             child.start(env)
         log(f"daemons started: {', '.join(c.name for c in workers)} (logs: {lay.logs})")
-        follow_iam(lay, env, samples, map_identity=False)  # seed.py did; writes rucio.json: all is up
+        follow_iam(lay, env, samples, pki, map_identity=False)  # seed.py did; writes rucio.json: all is up
         log(f"ready: {lay.service_json} (mounted RSE {MOUNTED_RSE})")
-        return supervise(lay, [*db, srv], workers, env, samples)
+        return supervise(lay, [*db, srv, *fronts], workers, env, samples, pki)
     finally:
-        stop_all([*workers, srv])
+        stop_all([*workers, *fronts, srv])
         stop_all(db)  # last: the others must not lose their database while they stop
         log("stopped")
 

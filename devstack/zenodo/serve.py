@@ -30,12 +30,18 @@ shaped as zenodo.org's REST API answers (https://developers.zenodo.org):
   every inclusion request at once (on publish for a draft's
   `metadata.communities`), so that community search has something to find;
 - no static files: zenodo-mock would otherwise serve its working directory;
-- access tokens are scrubbed from the request log.
+- access tokens are scrubbed from the request log;
+- test switch `--hostile` (off in the dev stack): records 990001-990007 are
+  hostile answers a real server could give (file keys `../../x`, absolute and
+  300 characters long, a malformed body, a file stream far longer than its
+  listed size, an answer slower than any client timeout, more files than a
+  record may hold), so tests can show that each is refused or confined.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
@@ -43,6 +49,7 @@ import re
 import secrets
 import shutil
 import threading
+import time
 from datetime import date, datetime, timezone
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -277,8 +284,37 @@ def community_json(base_url: str, community: dict[str, str]) -> dict:
     }
 
 
+HOSTILE_FIRST = 990001
+HOSTILE_KEYS = {990001: "../../x", 990002: "/tmp/vre-hostile-absolute", 990003: "a" * 300}
+HOSTILE_SLOW_SECONDS = 30
+
+
+def hostile_record(base_url: str, record_id: int) -> dict | None:
+    """The hostile record `record_id`'s JSON (None: not a JSON answer); see the module's test switch."""
+    count = 10_001 if record_id == 990007 else 1
+    key = HOSTILE_KEYS.get(record_id, "fine.txt")
+    files = [
+        {
+            "key": key if count == 1 else f"f{n}.txt",
+            "size": 16,
+            "checksum": "md5:" + hashlib.md5(b"x" * 16, usedforsecurity=False).hexdigest(),
+            "links": {"self": f"{base_url}/hostile-files/{record_id}"},
+        }
+        for n in range(count)
+    ]
+    return {
+        "id": record_id,
+        "conceptrecid": str(record_id),
+        "doi": f"10.5072/zenodo.{record_id}",
+        "metadata": {"title": f"Hostile record {record_id} (stand-in test switch)", "doi": "10.5072/x"},
+        "files": files,
+        "links": {"self": f"{base_url}/api/records/{record_id}"},
+    }
+
+
 class Handler(MockZenodoHandler):
     token: str = ""
+    hostile = False
     lock = threading.Lock()
     server_version = "vre-devstack-zenodo-mock"
     store: ShimStore
@@ -339,7 +375,45 @@ class Handler(MockZenodoHandler):
         super().log_message("%s", re.sub(r"access_token=[^&\s\"]*", "access_token=***", format % args))
 
     # --- reads ----------------------------------------------------------------------
+    def _serve_hostile(self) -> bool:
+        """The `--hostile` test switch's answers; False when the path is not one of them."""
+        parts = urlparse(self.path).path.strip("/").split("/")
+        ids = range(HOSTILE_FIRST, HOSTILE_FIRST + 7)
+        if (
+            len(parts) == 3
+            and parts[:2] == ["api", "records"]
+            and parts[2].isdigit()
+            and int(parts[2]) in ids
+        ):
+            record_id = int(parts[2])
+            if record_id == 990004:  # malformed: not JSON
+                body = b'{"id": 990004, "metadata": {"title": '
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+            elif record_id == 990006:  # slower than any client timeout
+                time.sleep(HOSTILE_SLOW_SECONDS)
+                self._json(200, hostile_record(self.store.base_url, record_id))
+            else:
+                self._json(200, hostile_record(self.store.base_url, record_id))
+            return True
+        if len(parts) == 2 and parts[0] == "hostile-files":
+            # The record lists 16 bytes; a file stream of 64 MB (no length: streamed until closed).
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.end_headers()
+            with contextlib.suppress(OSError):
+                for _ in range(1024):
+                    self.wfile.write(b"x" * 65536)
+            self.close_connection = True
+            return True
+        return False
+
     def do_GET(self) -> None:
+        if self.hostile and self._serve_hostile():
+            return
         if not self._prepare():
             return
         url = urlparse(self.path)
@@ -563,6 +637,7 @@ def main() -> None:
     parser.add_argument(
         "--token", default=os.environ.get("VRE_ZENODO_TOKEN"), help="default: $VRE_ZENODO_TOKEN"
     )
+    parser.add_argument("--hostile", action="store_true", help="test switch: serve the hostile records")
     args = parser.parse_args()
     if not args.token:
         parser.error("an access token is required (--token or VRE_ZENODO_TOKEN)")
@@ -570,6 +645,7 @@ def main() -> None:
     args.storage_dir.mkdir(parents=True, exist_ok=True)
     Handler.store = ShimStore(f"http://{args.host}:{server.server_address[1]}", args.storage_dir)
     Handler.token = args.token
+    Handler.hostile = args.hostile
     print(f"{NOTE}: http://{args.host}:{server.server_address[1]}/api", flush=True)
     server.serve_forever()
 

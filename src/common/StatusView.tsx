@@ -1,8 +1,9 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import { Button } from '@jupyterlab/ui-components';
-import React, { useCallback, useEffect, useState } from 'react';
+import React, { useCallback, useState } from 'react';
 
 import { IExtensionStatus } from './connection';
+import { usePoll } from './polled';
 import { asAPIError, VREAPIError } from './request';
 
 export interface IStatusViewProps {
@@ -41,17 +42,7 @@ export function StatusView(props: IStatusViewProps): JSX.Element {
     }
   }, [load]);
 
-  useEffect(() => {
-    void refresh();
-    if (refreshSeconds <= 0) {
-      return;
-    }
-    const timer = window.setInterval(
-      () => void refresh(),
-      refreshSeconds * 1000
-    );
-    return () => window.clearInterval(timer);
-  }, [refresh, refreshSeconds]);
+  usePoll('jupyterlab-vre:extension-status', refresh, refreshSeconds);
 
   return (
     <div className="jp-vre-StatusView">

@@ -57,6 +57,8 @@ function stateLabel(task: ITaskInfo, trans: TranslationBundle): string {
       return trans.__('Failed');
     case 'cancelled':
       return trans.__('Cancelled');
+    case 'interrupted':
+      return trans.__('Interrupted');
   }
 }
 
@@ -115,11 +117,13 @@ function Task(props: ITaskProps): JSX.Element {
   const { done, total } = task.progress;
   const known = total !== null && total > 0;
 
-  const cancel = async () => {
+  const act = async (action: 'cancel' | 'resume') => {
     setBusy(true);
     setError(null);
     try {
-      await tasks.cancel(task.id);
+      await (action === 'cancel'
+        ? tasks.cancel(task.id)
+        : tasks.resume(task.id));
     } catch (reason) {
       setError(asAPIError(reason).message);
     } finally {
@@ -145,12 +149,22 @@ function Task(props: ITaskProps): JSX.Element {
         {describeProgress(task.progress, trans)}
       </p>
       {task.error && <p className="jp-vre-Task-error">{task.error.message}</p>}
-      {active && (
+      {task.state === 'interrupted' && (
+        <Button
+          small
+          disabled={busy}
+          onClick={() => void act('resume')}
+          title={trans.__('Resume %1', task.title)}
+        >
+          {trans.__('Resume')}
+        </Button>
+      )}
+      {(active || task.state === 'interrupted') && (
         <Button
           small
           minimal
           disabled={busy}
-          onClick={() => void cancel()}
+          onClick={() => void act('cancel')}
           title={trans.__('Cancel %1', task.title)}
         >
           {trans.__('Cancel')}

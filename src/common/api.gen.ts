@@ -118,8 +118,25 @@ export type paths = {
         get: operations["getTasksTask_id"];
         put?: never;
         post?: never;
-        /** Cancel a background task */
+        /** Cancel a background task (dismiss it when interrupted) */
         delete: operations["deleteTasksTask_id"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vre/api/tasks/{task_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start an interrupted task again; answers the new task */
+        post: operations["postTasksTask_idResume"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2153,7 +2170,7 @@ export type components = {
              * State
              * @enum {string}
              */
-            state: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+            state: "queued" | "running" | "succeeded" | "failed" | "cancelled" | "interrupted";
             progress: components["schemas"]["Progress"];
             /** @default null */
             error: components["schemas"]["ErrorBody"] | null;
@@ -2655,6 +2672,34 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+        };
+    };
+    postTasksTask_idResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskInfo"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
         };
     };
     getRucioInstances: {

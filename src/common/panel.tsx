@@ -10,6 +10,7 @@ import {
   TranslationBundle
 } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
+import { Token } from '@lumino/coreutils';
 import React from 'react';
 
 import { IVREConnection, ServiceName } from './connection';
@@ -103,30 +104,34 @@ export async function addSidebarPanel(
 }
 
 /** What distinguishes one service's sidebar panel. */
-export interface IPanelSpec {
+export interface IPanelSpec<M> {
   service: ServiceName;
   icon: LabIcon;
   description: string;
   /** Functions, so translation tools find the literal strings. */
   title: (trans: TranslationBundle) => string;
   caption: (trans: TranslationBundle) => string;
-  content?: ISidebarPanelOptions['content'];
+  /** The token of the service's model, which another plugin provides. */
+  model: Token<M>;
+  /** The service's own view, given its model. */
+  content: (context: IPanelContext, model: M) => React.ReactElement;
 }
 
 /** The plugin that adds one service's panel (its settings hold the panel's `rank`). */
-export function sidebarPanelPlugin(
-  spec: IPanelSpec
+export function sidebarPanelPlugin<M>(
+  spec: IPanelSpec<M>
 ): JupyterFrontEndPlugin<void> {
   const id = `jupyterlab-vre:${spec.service}`;
   return {
     id,
     description: spec.description,
     autoStart: true,
-    requires: [IVREConnection],
+    requires: [IVREConnection, spec.model],
     optional: [ITranslator, ISettingRegistry, ICommandPalette],
     activate: async (
       app: JupyterFrontEnd,
       connection: IVREConnection,
+      model: M,
       translator: ITranslator | null,
       settings: ISettingRegistry | null,
       palette: ICommandPalette | null
@@ -142,7 +147,7 @@ export function sidebarPanelPlugin(
         trans,
         settings,
         palette,
-        content: spec.content
+        content: context => spec.content(context, model)
       });
     }
   };

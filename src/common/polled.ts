@@ -1,5 +1,6 @@
 import { IPoll, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
+import { useEffect } from 'react';
 
 import { asAPIError, VREAPIError } from './request';
 
@@ -98,4 +99,26 @@ export abstract class PolledModel<T> {
   private _error: VREAPIError | null = null;
   private _latest = 0;
   private _poll: Poll<void, unknown, 'standby'>;
+}
+
+/**
+ * For a view: call `tick` now and every `seconds` (0: only now) with the same
+ * `Poll` as the models, standing by while the page is hidden; stopped on unmount.
+ */
+export function usePoll(
+  name: string,
+  tick: () => Promise<unknown>,
+  seconds: number
+): void {
+  useEffect(() => {
+    const poll = new Poll<void, unknown, 'standby'>({
+      name,
+      factory: async () => {
+        await tick();
+      },
+      frequency: everySeconds(seconds),
+      standby: 'when-hidden'
+    });
+    return () => poll.dispose();
+  }, [name, tick, seconds]);
 }

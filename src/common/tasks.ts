@@ -62,6 +62,22 @@ export class TaskModel extends PolledModel<ITaskInfo[]> {
   }
 
   /**
+   * Start an interrupted task again (the server stopped while it ran); the
+   * interrupted entry gives way to the new task, which is followed like any other.
+   */
+  async resume(id: string): Promise<ITaskInfo> {
+    const task = await requestAPI<ITaskInfo>(
+      `${taskPath(id)}/resume`,
+      { method: 'POST' },
+      this._serverSettings
+    );
+    this.update([task, ...this._tasks.filter(t => t.id !== id)]);
+    this._seenActive.add(task.id); // announced when it ends, like a task started here
+    void this.refresh();
+    return task;
+  }
+
+  /**
    * Follow a task, e.g. one a panel has just started: resolves to its final
    * state when it ends; rejects if the server does not know it (any more).
    */

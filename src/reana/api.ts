@@ -64,6 +64,8 @@ export type IWorkflowGraph = Schema<'WorkflowGraph'>;
 
 export type ISecret = Schema<'Secret'>;
 
+export type IRucioSetup = Schema<'RucioSetup'>;
+
 /** Where the server takes a secret's value from; the browser only names it. */
 export type SecretSource =
   | { kind: 'credential'; service: string; instance: string; field: string }
@@ -180,9 +182,27 @@ export class ReanaClient {
   addSecret(
     name: string,
     source: SecretSource,
-    type: 'env' | 'file' = 'env'
+    type: 'env' | 'file' = 'env',
+    overwrite = false
   ): Promise<{ secrets: ISecret[] }> {
-    return this._call('secrets', post({ name, type, source }));
+    return this._call(
+      'secrets',
+      post({ name, type, source, ...(overwrite ? { overwrite } : {}) })
+    );
+  }
+
+  /**
+   * Add the REANA secrets that `rucio: true` steps need for this Rucio instance: the
+   * user's account there (asked of the Rucio extension), the admin's Rucio settings and
+   * an IAM token for Rucio, all written by the server.
+   */
+  async rucioSetup(instance: string): Promise<IRucioSetup> {
+    const { account } = await requestAPI<{ account: string }>(
+      `rucio/${encodeURIComponent(instance)}/account`,
+      {},
+      this.serverSettings
+    );
+    return this._call('rucio-setup', post({ account }));
   }
 
   deleteSecret(name: string): Promise<{ secrets: ISecret[] }> {

@@ -22,7 +22,7 @@ import { asAPIError } from '../common/request';
 import { ReanaClient } from './api';
 import { GraphView } from './GraphView';
 import { askToRun, workflowName } from './RunDialog';
-import { workflowsModel } from './state';
+import { IReanaWorkflows } from './tokens';
 
 export const RUN_COMMAND = 'jupyterlab-vre:run-on-reana';
 /**
@@ -43,16 +43,16 @@ export const reanaCommandsPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-vre:reana-commands',
   description: 'Run a folder with a reana.yaml on REANA from the file browser.',
   autoStart: true,
-  requires: [IVREConnection, IDefaultFileBrowser],
+  requires: [IVREConnection, IReanaWorkflows, IDefaultFileBrowser],
   optional: [ITranslator],
   activate: (
     app: JupyterFrontEnd,
     connection: IVREConnection,
+    model: IReanaWorkflows,
     browser: IDefaultFileBrowser,
     translator: ITranslator | null
   ): void => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_vre');
-    const model = workflowsModel(connection, trans);
     const selected = () => browser.selectedItems().next()?.value ?? null;
 
     app.commands.addCommand(GRAPH_COMMAND, {

@@ -4,8 +4,10 @@ import { IVREConnection } from '../common/connection';
 import { asAPIError, VREAPIError } from '../common/request';
 import { ITaskInfo } from '../common/tasks';
 import { DIDNode, flatten, PagedListing, TreeRow } from './listing';
+import { IMetadataHolder, readAttachments } from './attachments';
 import {
   DIDTypeFilter,
+  IAttachment,
   IDIDItem,
   IInstanceInfo,
   IRuleInfo,
@@ -110,6 +112,11 @@ export class RucioModel {
   }
 
   /** The open notebooks' attachments; null until the notebook plugin is active. */
+  /** A notebook's attached DIDs as the attachments module reads them (rucio-jupyterlab's too). */
+  attachmentsOf(metadata: IMetadataHolder): IAttachment[] {
+    return readAttachments(metadata, this._defaultInstance);
+  }
+
   get notebooks(): NotebookAttachments | null {
     return this._notebooks;
   }
@@ -413,16 +420,4 @@ export class RucioModel {
   private _states = new Map<string, IDIDState>();
   private _statesChanged = new Signal<this, void>(this);
   private _started = new Map<string, ITaskInfo>();
-}
-
-const models = new WeakMap<IVREConnection, RucioModel>();
-
-/** The one Rucio model of a connection, shared by the panel and the notebook plugins. */
-export function rucioModelFor(connection: IVREConnection): RucioModel {
-  let model = models.get(connection);
-  if (!model) {
-    model = new RucioModel(connection);
-    models.set(connection, model);
-  }
-  return model;
 }

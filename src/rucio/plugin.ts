@@ -14,14 +14,26 @@ import { PALETTE_CATEGORY, sidebarPanelPlugin } from '../common/panel';
 import { asAPIError } from '../common/request';
 import svgstr from '../../style/icons/rucio.svg';
 import { attachmentsStatus } from './AttachmentsStatus';
-import { rucioModelFor } from './model';
+import { RucioModel } from './model';
 import { NotebookAttachments } from './notebooks';
 import { RucioView } from './RucioView';
+import { IRucioModel } from './tokens';
 import { askUpload } from './UploadDialog';
 
 export const rucioIcon = new LabIcon({ name: 'jupyterlab-vre:rucio', svgstr });
 
 const PANEL_ID = 'jp-vre-rucio-panel';
+
+/** The one Rucio model, for the panel, the notebook attachments and the lifecycle. */
+export const rucioModelPlugin: JupyterFrontEndPlugin<IRucioModel> = {
+  id: 'jupyterlab-vre:rucio-model',
+  description: 'Provides the Rucio model.',
+  autoStart: true,
+  requires: [IVREConnection],
+  provides: IRucioModel,
+  activate: (_: JupyterFrontEnd, connection: IVREConnection) =>
+    new RucioModel(connection)
+};
 
 export const rucioPlugin = sidebarPanelPlugin({
   service: 'rucio',
@@ -31,12 +43,9 @@ export const rucioPlugin = sidebarPanelPlugin({
   title: trans => trans.__('Rucio'),
   caption: trans =>
     trans.__('Find data in Rucio and make it available next to your notebooks'),
-  content: ctx =>
-    React.createElement(RucioView, {
-      model: rucioModelFor(ctx.connection),
-      trans: ctx.trans,
-      app: ctx.app
-    })
+  model: IRucioModel,
+  content: (ctx, model) =>
+    React.createElement(RucioView, { model, trans: ctx.trans, app: ctx.app })
 });
 
 export const CommandIDs = {
@@ -53,17 +62,16 @@ export const rucioNotebookPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-vre:rucio-notebooks',
   description: 'Attach Rucio DIDs to notebooks as kernel variables.',
   autoStart: true,
-  requires: [IVREConnection, INotebookTracker],
+  requires: [IRucioModel, INotebookTracker],
   optional: [ITranslator, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
-    connection: IVREConnection,
+    model: IRucioModel,
     tracker: INotebookTracker,
     translator: ITranslator | null,
     palette: ICommandPalette | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_vre');
-    const model = rucioModelFor(connection);
     void model.ready();
     const notebooks = new NotebookAttachments({ tracker, model, trans });
     model.setNotebooks(notebooks);
@@ -119,17 +127,17 @@ export const rucioUploadPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-vre:rucio-upload',
   description: 'Upload files and folders of the workspace to Rucio.',
   autoStart: true,
-  requires: [IVREConnection, IFileBrowserFactory],
+  requires: [IVREConnection, IRucioModel, IFileBrowserFactory],
   optional: [ITranslator, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
     connection: IVREConnection,
+    model: IRucioModel,
     browsers: IFileBrowserFactory,
     translator: ITranslator | null,
     palette: ICommandPalette | null
   ) => {
     const trans = (translator ?? nullTranslator).load('jupyterlab_vre');
-    const model = rucioModelFor(connection);
     const selected = () => {
       const browser = browsers.tracker.currentWidget;
       const item = browser?.selectedItems().next();

@@ -2,10 +2,11 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import React, { useEffect, useState } from 'react';
 
 import { IVREConnection } from '../common/connection';
-import { IDeposition, zenodoClient } from './api';
+import { IDeposition, ZenodoClient } from './api';
 import { ZenodoView } from './ZenodoView';
 
 export interface IZenodoPanelContentProps {
+  client: ZenodoClient;
   connection: IVREConnection;
   trans: TranslationBundle;
   onContinue: (draft: IDeposition) => void;
@@ -28,7 +29,7 @@ export async function defaultCommunity(
 export function ZenodoPanelContent(
   props: IZenodoPanelContentProps
 ): JSX.Element {
-  const { connection, trans, onContinue } = props;
+  const { client, connection, trans, onContinue } = props;
   const [community, setCommunity] = useState<string | null | undefined>(
     undefined
   );
@@ -40,7 +41,7 @@ export function ZenodoPanelContent(
   }
   return (
     <ZenodoView
-      client={zenodoClient(connection.serverSettings)}
+      client={client}
       auth={connection.auth}
       trans={trans}
       defaultCommunity={community}

@@ -88,9 +88,15 @@ export class ZenodoClient {
     return this._post(`depositions/${id}/upload`, { paths });
   }
 
+  /** Emitted when a deposition is published here (by the panel or the lifecycle's review). */
+  get published(): ISignal<this, IPublished> {
+    return this._published;
+  }
+
   async publish(id: number): Promise<IPublished> {
     const done = await this._post<IPublished>(`depositions/${id}/publish`, {});
     this._depositionsChanged.emit();
+    this._published.emit(done);
     return done;
   }
 
@@ -150,20 +156,7 @@ export class ZenodoClient {
   }
 
   private _depositionsChanged = new Signal<this, void>(this);
-}
-
-/** One client per server connection, shared by the panel and the commands. */
-const clients = new WeakMap<ServerConnection.ISettings, ZenodoClient>();
-
-export function zenodoClient(
-  serverSettings: ServerConnection.ISettings
-): ZenodoClient {
-  let client = clients.get(serverSettings);
-  if (!client) {
-    client = new ZenodoClient(serverSettings);
-    clients.set(serverSettings, client);
-  }
-  return client;
+  private _published = new Signal<this, IPublished>(this);
 }
 
 /** `"Doe, Jane; ESCAPE"` per line ↔ creators. */

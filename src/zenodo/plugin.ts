@@ -15,8 +15,9 @@ import React from 'react';
 import { IVREConnection } from '../common/connection';
 import { sidebarPanelPlugin } from '../common/panel';
 import svgstr from '../../style/icons/zenodo.svg';
-import { IDeposition, zenodoClient } from './api';
+import { emptyForm, IDeposition, ZenodoClient } from './api';
 import { PublishView } from './PublishView';
+import { IZenodo } from './tokens';
 import { defaultCommunity, ZenodoPanelContent } from './ZenodoPanelContent';
 
 export const zenodoIcon = new LabIcon({
@@ -30,13 +31,14 @@ let opened = 0;
 export async function openPublish(
   app: JupyterFrontEnd,
   connection: IVREConnection,
+  client: ZenodoClient,
   trans: TranslationBundle,
   target: { path: string | null; isDir: boolean; draft: IDeposition | null }
 ): Promise<void> {
   const community = await defaultCommunity(connection);
   const content = ReactWidget.create(
     React.createElement(PublishView, {
-      client: zenodoClient(connection.serverSettings),
+      client,
       connection,
       trans,
       path: target.path,
@@ -57,22 +59,47 @@ export async function openPublish(
   app.shell.activateById(widget.id);
 }
 
+/** The one Zenodo client and its review, for the panel, the commands and the lifecycle. */
+export const zenodoModelPlugin: JupyterFrontEndPlugin<IZenodo> = {
+  id: 'jupyterlab-vre:zenodo-model',
+  description: 'Provides the Zenodo client and the publish review.',
+  autoStart: true,
+  requires: [IVREConnection],
+  optional: [ITranslator],
+  provides: IZenodo,
+  activate: (
+    app: JupyterFrontEnd,
+    connection: IVREConnection,
+    translator: ITranslator | null
+  ): IZenodo => {
+    const trans = (translator ?? nullTranslator).load('jupyterlab_vre');
+    const client = new ZenodoClient(connection.serverSettings);
+    return {
+      client,
+      newForm: title => emptyForm(title, null),
+      review: draft =>
+        openPublish(app, connection, client, trans, {
+          path: null,
+          isDir: false,
+          draft
+        })
+    };
+  }
+};
+
 export const zenodoPlugin = sidebarPanelPlugin({
   service: 'zenodo',
   icon: zenodoIcon,
   description: 'Publish results to Zenodo with a DOI.',
   title: trans => trans.__('Zenodo'),
   caption: trans => trans.__('Publish results to Zenodo with a DOI'),
-  content: ctx =>
+  model: IZenodo,
+  content: (ctx, zenodo) =>
     React.createElement(ZenodoPanelContent, {
+      client: zenodo.client,
       connection: ctx.connection,
       trans: ctx.trans,
-      onContinue: (draft: IDeposition) =>
-        void openPublish(ctx.app, ctx.connection, ctx.trans, {
-          path: null,
-          isDir: false,
-          draft
-        })
+      onContinue: (draft: IDeposition) => void zenodo.review(draft)
     })
 });
 
@@ -83,11 +110,12 @@ export const zenodoCommandsPlugin: JupyterFrontEndPlugin<void> = {
   id: 'jupyterlab-vre:zenodo-commands',
   description: 'Publish a workspace file or folder to Zenodo.',
   autoStart: true,
-  requires: [IVREConnection, IDefaultFileBrowser],
+  requires: [IVREConnection, IZenodo, IDefaultFileBrowser],
   optional: [ITranslator],
   activate: (
     app: JupyterFrontEnd,
     connection: IVREConnection,
+    zenodo: IZenodo,
     browser: IDefaultFileBrowser,
     translator: ITranslator | null
   ): void => {
@@ -102,7 +130,7 @@ export const zenodoCommandsPlugin: JupyterFrontEndPlugin<void> = {
         if (!item) {
           return;
         }
-        await openPublish(app, connection, trans, {
+        await openPublish(app, connection, zenodo.client, trans, {
           path: item.path,
           isDir: item.type === 'directory',
           draft: null

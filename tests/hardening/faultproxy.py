@@ -67,7 +67,7 @@ class Rule:
 class FaultProxy:
     def __init__(self, upstream_host: str, upstream_port: int, rewrite_links: bool = False) -> None:
         self.upstream = (upstream_host, upstream_port)
-        self.rule = Rule()
+        self.rules = [Rule()]  # the first that applies to a request decides
         self.port = same_width_port(upstream_port) if rewrite_links else 0
         self._rewrite = (
             (f"{upstream_host}:{upstream_port}".encode(), f"127.0.0.1:{self.port}".encode())
@@ -93,10 +93,17 @@ class FaultProxy:
 
     def set(self, mode: str, match: str | None = None, **options: float) -> None:
         """Switch to `mode` for requests matching `match`; open connections are cut."""
-        rule = Rule(mode=mode, match=re.compile(match) if match else None, **options)  # type: ignore[arg-type]
+        self.set_rules([(mode, match, options)])
+
+    def set_rules(self, rules: list[tuple[str, str | None, dict[str, float]]]) -> None:
+        """Several (mode, match, options) at once, e.g. hold uploads and relay downloads halfway."""
+        made = [
+            Rule(mode=mode, match=re.compile(match) if match else None, **options)  # type: ignore[arg-type]
+            for mode, match, options in rules
+        ]
 
         async def switch() -> None:
-            self.rule = rule
+            self.rules = made
             self._release = asyncio.Event()
             self._cut_all()
             if self._server is None:
@@ -108,7 +115,7 @@ class FaultProxy:
         """Stop listening and cut every connection (the backend's view of a stopped server)."""
 
         async def stop() -> None:
-            self.rule = Rule(mode="down")
+            self.rules = [Rule(mode="down")]
             if self._server is not None:
                 self._server.close()
                 self._server = None
@@ -187,7 +194,7 @@ class FaultProxy:
                 if line:
                     request = f"{line[1].decode()} {line[2].decode()}"
                     self.requests.append(request)
-                    rule = self.rule if self.rule.applies(request) else Rule()
+                    rule = next((r for r in self.rules if r.applies(request)), Rule())
                     state.update(rule=rule, body=-1)
                     if rule.mode in ("hang", "down"):
                         await self._hold_forever()

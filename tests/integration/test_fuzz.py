@@ -103,6 +103,7 @@ def live_server(devstack_up, tmp_path_factory) -> dict[str, Any]:
             "--ServerApp.port_retries=0",
             "--ServerApp.open_browser=False",
             "--ServerApp.allow_root=True",
+            "--ServerApp.log_level=DEBUG",  # its whole log is scanned for credentials
             f"--ServerApp.root_dir={root}",
             f"--IdentityProvider.token={token}",
         ],
@@ -211,6 +212,7 @@ def withheld(case: Any, fuzz: dict[str, Any]) -> str | None:
 
 
 def test_no_input_gives_a_5xx_or_a_response_outside_the_contract(live_server):
+    import leakcheck
     import schemathesis
     from schemathesis.core.failures import FailureGroup
     from schemathesis.specs.openapi.checks import (
@@ -231,6 +233,7 @@ def test_no_input_gives_a_5xx_or_a_response_outside_the_contract(live_server):
     fenced_off: Counter[str] = Counter()
     server_errors: list[str] = []
     nonconforming: list[str] = []
+    leaks: list[str] = []
     started = time.monotonic()
 
     def fuzz(operation: Any, mode: Any, examples: int) -> None:
@@ -255,6 +258,8 @@ def test_no_input_gives_a_5xx_or_a_response_outside_the_contract(live_server):
             sent = f"{label} [{response.status_code}] {case.as_curl_command()}"
             if response.status_code >= 500:
                 server_errors.append(f"{sent}\n  -> {response.text[:300]}")
+            if found := leakcheck.leaks_in(response.text):
+                leaks.append(f"{label} [{response.status_code}]: {', '.join(found)}")
             try:
                 case.validate_response(response, checks=checks)
             except (AssertionError, FailureGroup) as failure:  # schemathesis' check failures
@@ -286,7 +291,12 @@ def test_no_input_gives_a_5xx_or_a_response_outside_the_contract(live_server):
     if nonconforming and (report := os.environ.get("VRE_FUZZ_REPORT")):
         Path(report).write_text("\n\n".join(nonconforming))
     assert not nonconforming, "\n".join(nonconforming[:20])
-    assert "Traceback" not in live_server["log"].read_text(), "the server logged an unexpected exception"
+    log = live_server["log"].read_text(errors="replace")
+    assert "Traceback" not in log, "the server logged an unexpected exception"
+    if found := leakcheck.leaks_in(log):
+        leaks.append(f"the server's DEBUG log: {', '.join(found)}")
+    record("fuzzing", "answers or logs with a credential", len(leaks))
+    assert not leaks, "credential leaks:\n" + "\n".join(leaks[:20])
 
 
 def test_the_fence_keeps_the_fuzzer_to_its_own_data():

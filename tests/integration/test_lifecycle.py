@@ -298,7 +298,7 @@ async def test_bad_lifecycle_requests_are_clear_400s(jp_fetch, jp_root_dir):
         jp_fetch, "lifecycle", "spec", body={"folder": "nope", "mode": "rucio", "inputs": [item]}
     )
     assert (code, body["error"]) == (404, "path_not_found")
-    run = {"id": "x", "name": "x.1", "status": "finished"}
+    run = {"id": "x", "name": "x.1", "status": "finished", "engine": "serial"}
     code, body = await failure(
         jp_fetch, "lifecycle", "crate", body={"folder": "a", "run": run, "specification": "a/missing.yaml"}
     )

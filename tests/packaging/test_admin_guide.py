@@ -70,6 +70,7 @@ def lab(clean_venv, devstack, tmp_path_factory) -> Iterator[str]:
             f"--port={port}",
             "--ServerApp.ip=127.0.0.1",
             f"--IdentityProvider.token={TOKEN}",
+            "--ServerApp.log_level=DEBUG",  # its whole log is scanned for credentials at the end
             # The test machines run as root; an admin trying this would not.
             *(["--allow-root"] if os.geteuid() == 0 else []),
         ],
@@ -103,6 +104,9 @@ def lab(clean_venv, devstack, tmp_path_factory) -> Iterator[str]:
                 os.killpg(server.pid, signal.SIGKILL)
                 server.wait(timeout=10)
         log.close()
+    import leakcheck
+
+    leakcheck.check((workdir / "server.log").read_text(errors="replace"), "the guide's server's DEBUG log")
 
 
 def auth() -> dict[str, str]:

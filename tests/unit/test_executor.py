@@ -108,3 +108,33 @@ async def test_stoppable_work_has_stopped_when_the_call_ends(how):
         assert cleaned.is_set()
     finally:
         executor.shutdown()
+
+
+async def test_a_stuck_backend_cannot_take_every_thread_nor_the_local_lane():
+    executor = BlockingExecutor(max_workers=4, local_workers=2)
+    release = threading.Event()
+    # More blocked Zenodo calls than the pool has threads: they take Zenodo's share, the rest queue.
+    stuck = [asyncio.ensure_future(executor.run("Zenodo", 30, release.wait)) for _ in range(10)]
+    await asyncio.sleep(0.2)
+    started = time.monotonic()
+    assert await executor.run("Rucio", 5, lambda: "search") == "search"
+    assert await executor.run("workspace", 5, lambda: "listing") == "listing"
+    assert time.monotonic() - started < 2
+    release.set()
+    assert await asyncio.gather(*stuck) == [True] * 10
+    executor.shutdown()
+
+
+async def test_a_timed_out_call_keeps_its_backend_slot_until_its_thread_returns():
+    executor = BlockingExecutor(max_workers=2)  # one thread per backend
+    release = threading.Event()
+    with pytest.raises(BackendTimeout):
+        await executor.run("Zenodo", 0.2, release.wait)
+    # The thread still waits on `release`; a second Zenodo call cannot get a thread meanwhile...
+    with pytest.raises(BackendTimeout):
+        await executor.run("Zenodo", 0.3, lambda: "second")
+    # ...while another backend can.
+    assert await executor.run("Rucio", 5, lambda: "other") == "other"
+    release.set()
+    assert await executor.run("Zenodo", 5, lambda: "third") == "third"
+    executor.shutdown()

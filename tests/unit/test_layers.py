@@ -34,13 +34,23 @@ def test_only_handlers_and_apps_import_tornado(package):
 
 
 @pytest.mark.parametrize("panel", PANELS)
-def test_panels_share_code_only_through_common(panel):
+def test_panels_share_code_only_through_common_and_tokens(panel):
+    """Another panel is reached only through its `tokens.ts` (a Token and types), as JupyterLab packages are."""
     for path in (REPO / "src" / panel).rglob("*.ts*"):
         for target in TS_IMPORT.findall(path.read_text()):
             resolved = (path.parent / target).resolve()
-            folder = (
-                resolved.relative_to(REPO / "src").parts[0] if resolved.is_relative_to(REPO / "src") else ""
-            )
-            assert folder in (panel, "common") or not resolved.is_relative_to(REPO / "src"), (
+            if not resolved.is_relative_to(REPO / "src"):
+                continue
+            folder = resolved.relative_to(REPO / "src").parts[0]
+            assert folder in (panel, "common") or resolved.name == "tokens", (
                 f"{path.relative_to(REPO)} imports {target}"
             )
+
+
+@pytest.mark.parametrize("panel", ["rucio", "reana", "zenodo"])
+def test_a_panel_s_tokens_carry_no_code_of_it(panel):
+    """`tokens.ts` imports its own panel's modules for types only, so importing it loads none of them."""
+    text = (REPO / "src" / panel / "tokens.ts").read_text()
+    own = re.findall(r"^(import|export)(\s+type)?\b[^;]*?from '\./[^']+';", text, re.M | re.S)
+    assert own, "tokens.ts names no type of its panel?"
+    assert all(kind for _, kind in own), f"src/{panel}/tokens.ts imports code of its panel"

@@ -155,7 +155,7 @@ async def test_the_walk_runs_in_the_executor(root):
     finally:
         executor.shutdown()
     assert [f.name for f in found] == ["b.txt", "deeper/c.txt"]
-    assert threads and all(name.startswith("vre-blocking") for name in threads)
+    assert threads and all(name.startswith("vre-local") for name in threads)  # the local-work lane
 
 
 async def test_the_crate_lists_exactly_what_the_record_gets(root):
@@ -166,7 +166,7 @@ async def test_the_crate_lists_exactly_what_the_record_gets(root):
     try:
         body = CrateInput(
             folder="out",
-            run=RunFacts(id="w-1", name="run.1", status="finished"),
+            run=RunFacts(id="w-1", name="run.1", status="finished", engine="serial"),
             specification="out/reana.yaml",
         )
         result = await service.crate(body)

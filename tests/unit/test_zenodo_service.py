@@ -192,7 +192,7 @@ async def test_a_fetch_refuses_a_record_file_name_that_would_leave_the_folder(ze
     monkeypatch.setattr(
         zenodo.fake, "get_record", lambda record_id: SimpleNamespace(data=record), raising=False
     )
-    assert await codes_of(zenodo.service.transfers.fetch(7, "here", False)) == "backend_error"
+    assert await codes_of(zenodo.service.transfers.fetch(7, "here", False)) == "zenodo_unsafe_file_name"
     assert not (zenodo.root / "escape.txt").exists()
 
 

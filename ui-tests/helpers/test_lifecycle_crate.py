@@ -25,6 +25,8 @@ def test_the_published_folder_holds_a_crate_of_inputs_workflow_run_outputs_and_d
     (action,) = [e for e in crate.get_entities() if "CreateAction" in e.type]
     assert action["instrument"].id == workflow.id
     assert [o.id for o in action["object"]] == [sources[0].id]
-    assert output in [r.id for r in action["result"]]
+    # Each output is named as in the Zenodo record (folders joined by "__"), its folder path its name.
+    (described,) = [r for r in action["result"] if r.get("name") == output]
+    assert described.id == output.replace("/", "__")
     assert (folder / output).is_file()
     assert action["agent"]["name"] == "jupyterlab-vre"

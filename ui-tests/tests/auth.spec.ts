@@ -1,4 +1,4 @@
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from './fixtures';
 import * as path from 'path';
 
 import { fakeTask, FakeVRE } from './fakeVRE';

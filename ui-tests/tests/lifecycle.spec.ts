@@ -1,4 +1,4 @@
-import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import { expect, IJupyterLabPageFixture, test } from './fixtures';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -153,10 +153,27 @@ test('from a Rucio dataset to a REANA run to a Zenodo DOI, with an RO-Crate', as
   await page.evaluate(() => {
     void window.jupyterapp.commands.execute('jupyterlab-vre:lifecycle-publish');
   });
-  await expect(dialog.locator('input')).toHaveValue(/^Outputs of /);
+  // The outputs are fetched and checked against Zenodo's limits before the first question.
+  await expect(dialog.locator('input')).toHaveValue(/^Outputs of /, {
+    timeout: 60_000
+  });
   await dialog.getByRole('button', { name: 'OK' }).click();
   await expect(dialog.locator('input')).toHaveValue('Doe, Jane');
   await dialog.getByRole('button', { name: 'OK' }).click();
+  // The draft is in the notebook at once; the files go up, then the Zenodo panel opens the
+  // draft as it does any draft: its metadata, then the review with the same explicit
+  // confirmation before anything is published.
+  const form = page.getByRole('form', { name: 'Zenodo metadata' });
+  await expect(form).toBeVisible({ timeout: 120_000 });
+  expect((await metadata(page)).lifecycle.step).toBe('draft');
+  await form.getByRole('button', { name: 'Review' }).click();
+  const review = page.locator('.jp-vre-ZenodoReview');
+  await expect(review).toBeVisible();
+  await expect(review.getByText('results__heads.txt')).toBeVisible();
+  const publishButton = review.getByRole('button', { name: 'Publish' });
+  await expect(publishButton).toBeDisabled();
+  await review.locator('.jp-vre-ZenodoReview-confirm input').check();
+  await publishButton.click();
   await expect(status).toContainText(`DOI ${facts.zenodo.doi_prefix}`, {
     timeout: 120_000
   });

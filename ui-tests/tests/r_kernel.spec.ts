@@ -1,0 +1,130 @@
+import { expect, IJupyterLabPageFixture, test } from './fixtures';
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+
+/**
+ * A Rucio attachment in a notebook with a real R kernel (Debian's r-base-core and
+ * IRkernel, registered by scripts/bootstrap.sh --tests), on the dev stack's Rucio.
+ */
+
+const REPO = path.resolve(__dirname, '..', '..');
+
+interface IFreshDataset {
+  did: string;
+  /** File DID → hex of its first 16 bytes. */
+  files: Record<string, string>;
+}
+
+function freshDataset(files: number): IFreshDataset {
+  const out = execFileSync(
+    path.join(REPO, '.venv', 'bin', 'python'),
+    [path.join(REPO, 'ui-tests', 'helpers', 'rucio_dataset.py'), String(files)],
+    { encoding: 'utf-8', timeout: 120_000 }
+  );
+  return JSON.parse(out.trim().split('\n').pop()!);
+}
+
+/** Made available through the API: the panel's own flow is rucio.spec.ts's subject. */
+async function makeAvailable(page: IJupyterLabPageFixture, did: string) {
+  const started = await page.request.post(
+    '/vre/api/rucio/devstack/make-available',
+    { data: { dids: [did] } }
+  );
+  expect(started.status()).toBe(202);
+  const { id } = await started.json();
+  await expect
+    .poll(
+      async () =>
+        (await (await page.request.get(`/vre/api/tasks/${id}`)).json()).state,
+      { timeout: 150_000, intervals: [1000] }
+    )
+    .toBe('succeeded');
+}
+
+/** R prints the first 16 bytes of the first file of `events` as hex. */
+const READ_IN_R =
+  'cat(paste(readBin(sort(events)[1], "raw", 16), collapse = ""), "\\n")';
+
+/** FALSE in a kernel that has not run it before. */
+const MARK = 'seen <- exists("marker"); marker <- 1; cat(seen, "\\n")';
+
+test.describe('An R kernel', () => {
+  test.setTimeout(400_000);
+  test.use({ viewport: { width: 1280, height: 900 } });
+
+  test('reads an attached dataset after start and after a kernel restart', async ({
+    page
+  }) => {
+    const dataset = freshDataset(2);
+    const [firstFile] = Object.keys(dataset.files).sort();
+    await makeAvailable(page, dataset.did);
+
+    await page.notebook.createNew('r-attach.ipynb', { kernel: 'ir' });
+    const kernelStatus = page.locator('.jp-StatusBar-TextItem', {
+      hasText: 'R |'
+    });
+    await expect(kernelStatus).toHaveText(/\| Idle$/, { timeout: 60_000 });
+    await page.notebook.setCell(0, 'code', READ_IN_R);
+    // A mark of this kernel's life, to show that the restart gives a new one.
+    await page.notebook.addCell('code', MARK);
+
+    // Attach the dataset as `events` from the panel.
+    const panel = page.locator('#jp-vre-rucio-panel');
+    await page.locator('.jp-SideBar [data-id="jp-vre-rucio-panel"]').click();
+    await panel
+      .locator('.jp-vre-RucioView-instance select')
+      .selectOption('devstack');
+    await expect(panel.getByText('Connected.', { exact: true })).toBeVisible();
+    await panel.getByLabel('DID to search, as scope:name').fill(dataset.did);
+    await panel.getByLabel('Type of DID').selectOption('dataset');
+    await panel.getByRole('button', { name: 'Search' }).click();
+    await panel.locator(`.jp-vre-DID[data-did="${dataset.did}"]`).click();
+    await panel
+      .locator('.jp-vre-DIDActions')
+      .getByRole('button', { name: 'Attach to notebook' })
+      .click();
+    const dialog = page.locator('.jp-Dialog');
+    await dialog.locator('input').fill('events');
+    await dialog.getByRole('button', { name: 'Attach' }).click();
+    const status = page.locator('.jp-vre-AttachmentsStatus');
+    await expect(status).toHaveText('Rucio: 1 variable injected');
+
+    await page.notebook.runCell(0);
+    expect((await page.notebook.getCellTextOutput(0))?.[0].trim()).toBe(
+      dataset.files[firstFile]
+    );
+    await page.notebook.runCell(1);
+    expect((await page.notebook.getCellTextOutput(1))?.[0].trim()).toBe(
+      'FALSE'
+    );
+
+    // Restart the R kernel: `events` is injected again without a cell run for it.
+    const before = Number(await status.getAttribute('data-injections'));
+    await page.menu.clickMenuItem('Kernel>Restart Kernel…');
+    const restarted = page.waitForResponse(
+      response =>
+        /\/api\/kernels\/[^/]+\/restart/.test(response.url()) &&
+        response.request().method() === 'POST'
+    );
+    await page.locator('.jp-Dialog .jp-mod-accept').click();
+    expect((await restarted).ok()).toBe(true);
+    // As in rucio.spec.ts: in this JupyterLab the page does not always reconnect by itself
+    // after a restart, whatever the kernel and with or without this extension: reconnect.
+    await page.menu.clickMenuItem('Kernel>Reconnect to Kernel');
+    await expect(kernelStatus).toHaveText(/\| Idle$/, { timeout: 60_000 });
+    await expect
+      .poll(async () => Number(await status.getAttribute('data-injections')), {
+        timeout: 60_000
+      })
+      .toBeGreaterThan(before);
+    // The kernel is new (no marker): only the re-injection can have defined `events` in it.
+    await page.notebook.runCell(1);
+    expect((await page.notebook.getCellTextOutput(1))?.[0].trim()).toBe(
+      'FALSE'
+    );
+    await page.notebook.runCell(0);
+    expect((await page.notebook.getCellTextOutput(0))?.[0].trim()).toBe(
+      dataset.files[firstFile]
+    );
+  });
+});
