@@ -38,7 +38,7 @@ class LifecycleExtension(VREExtension):
     ).tag(config=True)
 
     def make_service(self) -> LifecycleService:
-        return self.service_class(self.vre, self.serverapp.root_dir)
+        return self.service_class(self.vre, self.serverapp.root_dir, self.serverapp.runtime_dir)
 
     def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
         return lifecycle_routes(self.api_prefix, self.service)

@@ -18,6 +18,8 @@ class Input(BaseModel):
     instance: str = Field(min_length=1, max_length=64)
     # Local path(s) on the mounted RSE (from `POST /vre/api/rucio/resolve`); unused in rucio mode.
     value: str | list[str] | None = None
+    # A resolved collection's listing of paths (`paths_file` of the same answer), read by the server.
+    paths_file: str | None = Field(default=None, max_length=4096)
     # Whether the DID is a file (one path) or a dataset/container (several).
     kind: Literal["file", "collection"] | None = None
 

@@ -17,10 +17,10 @@ import yaml
 from vre_common import __version__
 from vre_common.context import VREContext
 from vre_common.errors import BadRequest, NotFound
-from vre_common.paths import atomic_write, resolve_within
+from vre_common.paths import RESOLVED_PATHS_DIR, atomic_write, read_resolved_paths, resolve_within
 from vre_common.workspace import PUBLISHED_RECORD, SelectedFile, read_reana_yaml, workspace_files
 
-from .models import CrateInput, CrateResult, ProvenanceResult, SpecInput, SpecResult
+from .models import CrateInput, CrateResult, Input, ProvenanceResult, SpecInput, SpecResult
 from .spec import GENERATED_NAME, amend, render
 
 CRATE_FILE = "ro-crate-metadata.json"
@@ -43,10 +43,15 @@ def doi_url(doi: str) -> str:
     return f"https://doi.org/{doi}"
 
 
+# A mounted-mode reana.yaml names every path of its inputs; beyond this, the workflow fetches them.
+MAX_LISTED_PATHS = 10_000
+
+
 class LifecycleService:
-    def __init__(self, vre: VREContext, root_dir: str) -> None:
+    def __init__(self, vre: VREContext, root_dir: str, runtime_dir: str) -> None:
         self.vre = vre
         self.root = Path(root_dir).resolve()
+        self.listings = Path(runtime_dir) / RESOLVED_PATHS_DIR
 
     # --- reana.yaml with the notebook's inputs -------------------------------------------
     async def spec(self, body: SpecInput) -> SpecResult:
@@ -57,7 +62,8 @@ class LifecycleService:
             parsed = yaml.safe_load(text)
         except yaml.YAMLError as err:
             raise BadRequest(f"{source.name} is not YAML: {err}", code="invalid_reana_yaml") from None
-        amended, parameters = amend(parsed, body.inputs, body.mode)
+        inputs = [await self._listed(item) for item in body.inputs] if body.mode == "mounted" else body.inputs
+        amended, parameters = amend(parsed, inputs, body.mode)
         rendered = render(amended, source.name, body.mode)
         target = source.parent / GENERATED_NAME
         if body.write:
@@ -68,6 +74,15 @@ class LifecycleService:
             text=rendered,
             parameters=parameters,
         )
+
+    async def _listed(self, item: Input) -> Input:
+        """A collection given by its listing (`paths_file`) with its paths read from it."""
+        if not item.paths_file:
+            return item
+        paths = await self.vre.executor.run(
+            "workspace", 30, read_resolved_paths, self.listings, item.paths_file, MAX_LISTED_PATHS
+        )
+        return item.model_copy(update={"value": paths, "paths_file": None})
 
     # --- provenance ----------------------------------------------------------------------
     def provenance(self, body: CrateInput) -> ProvenanceResult:

@@ -103,3 +103,14 @@ c.ServerApp.logging_config = {
     # our extensions' module loggers (rucio_ext.session, ...) and the libraries' reach the root
     "root": {"handlers": ["vre_scan"], "level": "DEBUG"},
 }
+
+# Test-only workaround for an upstream bug (JupyterLab 4.6 / jupyter_server 2.21 / ipykernel 7,
+# also without this extension): the page ignores kernel status messages whose parent is an
+# untracked `kernel_info_request`, and after a restart a kernel sends no other, so the page stays
+# at "Starting"/"Unknown" until code runs. Tracking kernel info requests lets it see "idle".
+c.MappingKernelManager.untracked_message_types = [
+    "comm_info_request", "comm_info_reply", "shutdown_request", "shutdown_reply",
+    "interrupt_request", "interrupt_reply", "debug_request", "debug_reply", "stream",
+    "display_data", "update_display_data", "execute_input", "execute_result", "error", "status",
+    "clear_output", "debug_event", "input_request", "input_reply",
+]  # fmt: skip

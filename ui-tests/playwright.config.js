@@ -6,7 +6,10 @@ const port = process.env.VRE_UI_JUPYTER_PORT || '8888';
 module.exports = {
   ...baseConfig,
   timeout: 120000,
-  testIgnore: 'wheel.spec.ts', // its own server: playwright.wheel.config.js
+  // The Galata specs; hub/ (hub/playwright.config.js) and wheel.spec.ts
+  // (playwright.wheel.config.js) run against servers of their own.
+  testDir: './tests',
+  testIgnore: 'wheel.spec.ts',
   retries: 0,
   workers: 1,
   reporter: [['list'], ['html', { open: 'never' }]],

@@ -115,7 +115,17 @@ class RedactTokens(logging.Filter):
 
 
 _redact = RedactTokens()
-for _logger in ("httpx", "httpcore", "urllib3"):
+# A logger's filters see only what is logged to it, not what its children propagate: each logger
+# that writes request lines gets the filter (urllib3's went unscrubbed under "urllib3").
+for _logger in (
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "urllib3.connectionpool",
+    "urllib3.poolmanager",
+):
     if _redact not in logging.getLogger(_logger).filters:
         logging.getLogger(_logger).addFilter(_redact)
 

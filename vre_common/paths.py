@@ -55,3 +55,27 @@ def atomic_write(target: str | os.PathLike[str], mode: str = "wb") -> Iterator[I
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+# Under the server's runtime dir: where rucio_ext writes each resolved collection's paths, one per
+# line, and the only place lifecycle_ext reads such a listing from.
+RESOLVED_PATHS_DIR = "vre-attachments"
+
+
+def read_resolved_paths(folder: Path, listing: str, limit: int) -> list[str]:
+    """The paths in a resolved collection's listing, which must lie in `folder` (blocking: run it in the executor)."""
+    path = Path(listing).resolve()
+    if not path.is_relative_to(folder.resolve()) or not path.is_file():
+        raise BadRequest(
+            "That listing of a collection's paths is not one the Rucio panel made: attach and resolve the DID again.",
+            code="invalid_paths_file",
+        )
+    with path.open(encoding="utf-8") as lines:
+        paths = [line.rstrip("\n") for _, line in zip(range(limit + 1), lines, strict=False)]
+    if len(paths) > limit:
+        raise BadRequest(
+            f"The collection has more than {limit:,} files, too many to list in a reana.yaml: "
+            "use the mode in which the workflow fetches its inputs from Rucio.",
+            code="too_many_paths",
+        )
+    return paths

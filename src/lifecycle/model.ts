@@ -104,6 +104,9 @@ export interface ILifecycleOptions {
  * limits before a draft exists, the draft is recorded in the notebook the
  * moment it is made, and a retry continues that same draft.
  */
+/** How many times a resolution's check is followed before giving up. */
+const MAX_RESOLVE_ROUNDS = 10;
+
 export class LifecycleModel implements IDisposable {
   constructor(options: ILifecycleOptions) {
     this._options = options;
@@ -304,17 +307,30 @@ export class LifecycleModel implements IDisposable {
     if (mode === 'rucio') {
       return attachments.map(a => ({ ...a, kind: 'collection' }));
     }
-    const resolved = await this._options.rucio.service.resolve(attachments);
+    const service = this._options.rucio.service;
+    let resolved = await service.resolve(attachments);
+    // A large collection is checked by a task: follow it, then ask again for its outcome.
+    for (let round = 0; resolved.some(a => a.task); round++) {
+      if (round === MAX_RESOLVE_ROUNDS) {
+        throw new LifecycleError('The attached data is still being checked.');
+      }
+      await Promise.all(
+        resolved.map(a => (a.task ? this._options.watch(a.task.id) : null))
+      );
+      resolved = await service.resolve(attachments);
+    }
     const failed = resolved.find(a => a.error);
     if (failed) {
       throw new LifecycleError(`${failed.did}: ${failed.error?.message}`);
     }
+    // A collection goes as its listing of paths, which the server reads.
     return resolved.map(a => ({
       variable: a.variable,
       did: a.did,
       instance: a.instance,
       value: a.value,
-      kind: Array.isArray(a.value) ? 'collection' : 'file'
+      paths_file: a.paths_file,
+      kind: a.paths_file ? 'collection' : 'file'
     }));
   }
 

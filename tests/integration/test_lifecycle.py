@@ -15,7 +15,7 @@ import pytest
 from rocrate.rocrate import ROCrate
 from tornado.httpclient import HTTPClientError
 from vre_api import call as vre_call
-from vre_api import wait_for_task
+from vre_api import resolve, wait_for_task
 
 from vre_common import __version__
 
@@ -115,7 +115,8 @@ async def lifecycle(jp_fetch, stack, root: Path, did: str, mode: str, value: Any
     """From an attached DID to a published record, the way the frontend drives it."""
     (root / "analysis").mkdir(exist_ok=True)
     (root / "analysis" / "reana.yaml").write_text(SPEC)
-    inputs = [{"variable": "numbers", "did": did, "instance": "vre", "value": value, "kind": "collection"}]
+    given = {"paths_file": value} if mode == "mounted" else {"value": value}
+    inputs = [{"variable": "numbers", "did": did, "instance": "vre", "kind": "collection", **given}]
     spec = await api(
         jp_fetch,
         "lifecycle",
@@ -224,17 +225,12 @@ async def test_mounted_inputs_run_publish_and_describe(jp_fetch, stack, upload_d
     did = upload_dataset(NUMBERS)
     made = await api(jp_fetch, "rucio", "vre", "make-available", method="POST", body={"dids": [did]})
     assert (await wait_for_task(jp_fetch, made["id"]))["state"] == "succeeded"
-    resolved = await api(
-        jp_fetch,
-        "rucio",
-        "resolve",
-        method="POST",
-        body={"attachments": [{"instance": "vre", "did": did, "variable": "numbers"}]},
-    )
-    paths = resolved["attachments"][0]["value"]
+    resolved = await resolve(jp_fetch, did, variable="numbers")
+    paths = Path(resolved["paths_file"]).read_text(encoding="utf-8").splitlines()
     assert len(paths) == 2 and all(p.startswith(stack["rucio"]["mount_path"]) for p in paths)
 
-    done = await lifecycle(jp_fetch, stack, Path(jp_root_dir), did, "mounted", paths)
+    # As the lifecycle panel sends it: the listing, whose paths the server reads.
+    done = await lifecycle(jp_fetch, stack, Path(jp_root_dir), did, "mounted", resolved["paths_file"])
     # The step read the files where the mount has them: nothing was uploaded to REANA.
     assert " ".join(paths) in done["spec"]["text"] and "rucio: true" not in done["spec"]["text"]
     files = await api(jp_fetch, "reana", "workflows", done["run"]["id"], "files")

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from vre_api import call, fails, wait_for_task
+from vre_api import call, fails, resolve, wait_for_task
 
 import rucio_ext.downloads
 
@@ -75,11 +75,10 @@ async def test_download_a_dataset_with_checksums_then_resolve_and_skip_it(
     # The files count as available, and attachments resolve to them.
     _, states = await call(jp_fetch, "rucio", "dl", "availability", did=f"{scope}:{dataset}.summary.csv")
     assert states["files"][0]["state"] == "available"
-    body = {"attachments": [{"instance": "dl", "did": did, "variable": "events"}]}
-    _, resolved = await call(jp_fetch, "rucio", "resolve", method="POST", body=body)
-    assert resolved["attachments"][0]["value"] == sorted(
-        str(folder / scope / f"{dataset}.{n}") for n in payloads
-    )
+    attachment = await resolve(jp_fetch, did, instance="dl")
+    assert (attachment["files"], attachment["missing"]) == (2, 0), attachment
+    listed = Path(attachment["paths_file"]).read_text(encoding="utf-8").splitlines()
+    assert sorted(listed) == sorted(str(folder / scope / f"{dataset}.{n}") for n in payloads)
 
     # A second download finds the verified files there and copies nothing.
     again = await wait_for_task(jp_fetch, (await download(jp_fetch, did))["id"])

@@ -41,3 +41,19 @@ async def wait_for_task(
             return task
         await asyncio.sleep(0.2)
     pytest.fail(f"task {task_id} not there after {TASK_TIMEOUT_S} s: {task}")
+
+
+async def resolve(jp_fetch, did: str, variable: str = "events", instance: str = "vre") -> dict[str, Any]:
+    """Resolve one attachment, following its check until it has an outcome."""
+    body = {"attachments": [{"instance": instance, "did": did, "variable": variable}]}
+    seen_task = False
+    for _ in range(600):
+        _, answer = await call(jp_fetch, "rucio", "resolve", method="POST", body=body)
+        item = answer["attachments"][0]
+        if item["task"] is None:
+            item["seen_task"] = seen_task
+            return item
+        seen_task = True
+        assert item["task"]["kind"] == "rucio.resolve"
+        await wait_for_task(jp_fetch, item["task"]["id"])
+    pytest.fail(f"{did} never resolved")

@@ -5,7 +5,7 @@ import os
 import pytest
 
 from vre_common.errors import BadRequest, Forbidden
-from vre_common.paths import atomic_write, resolve_within
+from vre_common.paths import atomic_write, read_resolved_paths, resolve_within
 
 ROOTS = ["jupyter-root", "download-dir", "mount-path"]
 
@@ -66,3 +66,18 @@ def test_atomic_write_replaces_only_on_success(tmp_path):
         handle.write(b"new")
     assert target.read_bytes() == b"new"
     assert os.listdir(tmp_path) == ["out.bin"]
+
+
+def test_a_collection_listing_is_read_only_from_its_folder(tmp_path):
+    folder = tmp_path / "vre-attachments"
+    folder.mkdir()
+    (folder / "a.txt").write_text("/mnt/x/1\n/mnt/x/2\n", encoding="utf-8")
+    (tmp_path / "elsewhere.txt").write_text("/etc/passwd\n", encoding="utf-8")
+    assert read_resolved_paths(folder, str(folder / "a.txt"), limit=2) == ["/mnt/x/1", "/mnt/x/2"]
+    for outside in (str(tmp_path / "elsewhere.txt"), str(folder / ".." / "elsewhere.txt"), str(folder)):
+        with pytest.raises(BadRequest) as err:
+            read_resolved_paths(folder, outside, limit=2)
+        assert err.value.code == "invalid_paths_file"
+    with pytest.raises(BadRequest) as err:
+        read_resolved_paths(folder, str(folder / "a.txt"), limit=1)
+    assert err.value.code == "too_many_paths"

@@ -139,3 +139,12 @@ async def test_lifecycle_status_says_what_it_lacks(jp_fetch, monkeypatch):
     status = json.loads((await jp_fetch("vre", "api", "lifecycle", "status")).body)
     assert status["configured"] is False
     assert "REANA is not configured" in status["message"]
+
+
+def test_the_request_lines_of_http_libraries_are_scrubbed(caplog):
+    """urllib3 (under eOSSR) and httpx log request URLs, Zenodo's and REANA's with their token."""
+    with caplog.at_level(logging.DEBUG):
+        for name in ("urllib3.connectionpool", "httpx", "httpcore.http11"):
+            logging.getLogger(name).debug('"GET /api/x?q=&access_token=%s HTTP/1.1" 200', "zenodo-s3cr3t-42")
+    assert caplog.text.count("GET /api/x") == 3
+    assert "zenodo-s3cr3t-42" not in caplog.text

@@ -162,7 +162,7 @@ async def test_the_crate_lists_exactly_what_the_record_gets(root):
     """The crate is written from the Zenodo walk: same names, no caches, no hidden files, itself left out."""
     (root / "out" / "reana.yaml").write_text("version: 0.9.0\n")
     executor = BlockingExecutor(2)
-    service = LifecycleService(SimpleNamespace(executor=executor), str(root))
+    service = LifecycleService(SimpleNamespace(executor=executor), str(root), str(root / "runtime"))
     try:
         body = CrateInput(
             folder="out",

@@ -64,8 +64,14 @@ async function connect(
 async function metadata(page: IJupyterLabPageFixture): Promise<any> {
   return JSON.parse(
     await page.evaluate(() => {
-      const widget = window.jupyterapp.shell.currentWidget as any;
-      return JSON.stringify(widget.model.getMetadata('vre'));
+      // The notebook, wherever the focus is (the Zenodo panel takes it while publishing).
+      for (const widget of window.jupyterapp.shell.widgets('main')) {
+        const panel = widget as any;
+        if (panel.context?.path?.endsWith('lifecycle.ipynb')) {
+          return JSON.stringify(panel.model.getMetadata('vre'));
+        }
+      }
+      throw new Error('The lifecycle notebook is not open.');
     })
   );
 }

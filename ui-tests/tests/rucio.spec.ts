@@ -134,8 +134,9 @@ test.describe('The Rucio panel on the dev stack', () => {
       '.jp-vre-Attachment[data-variable="events"]'
     );
     await expect(attachment).toContainText(dataset.did);
+    // A collection is injected whole, and says how many files it holds.
     await expect(attachment.locator('.jp-vre-Attachment-state')).toHaveText(
-      'Injected'
+      /^Injected \(\d+ files\)$/
     );
 
     // Only the DID is stored in the notebook, never a path.
@@ -223,8 +224,9 @@ test.describe('The Rucio panel on the dev stack', () => {
     const attachment = panel.locator(
       '.jp-vre-Attachment[data-variable="later"]'
     );
+    // Not a subset: it waits, saying how many of its files are missing.
     await expect(attachment.locator('.jp-vre-Attachment-state')).toHaveText(
-      'Waiting'
+      /^Waiting: \d+ of \d+ files missing$/
     );
 
     await actions.getByRole('button', { name: 'Make available' }).click();
