@@ -35,7 +35,7 @@ test('a workflow runs from the file browser, finishes, and its output opens', as
   }
 
   // The user enters their REANA token once; the panel then knows who they are there.
-  await page.locator('.jp-SideBar [data-id="jp-vre-reana-panel"]').click();
+  await page.sidebar.openTab('jp-vre-reana-panel');
   const panel = page.locator('#jp-vre-reana-panel');
   const row = panel.locator('[data-instance="default"]');
   if (await row.getByLabel('Access token').isVisible()) {
@@ -94,7 +94,7 @@ test('a workflow runs from the file browser, finishes, and its output opens', as
   await expect(editor).toContainText('Bonjour ESCAPE!');
 
   // Leave REANA disconnected, as the other tests expect to find it.
-  await page.locator('.jp-SideBar [data-id="jp-vre-reana-panel"]').click();
+  await page.sidebar.openTab('jp-vre-reana-panel');
   await row.getByRole('button', { name: 'Disconnect' }).click();
   await expect(row).toContainText('Not connected');
 });
@@ -119,7 +119,7 @@ test('a CWL workflow runs from the file browser and its graph follows it to its 
       `${tmpPath}/greet/${file}`
     );
   }
-  await page.locator('.jp-SideBar [data-id="jp-vre-reana-panel"]').click();
+  await page.sidebar.openTab('jp-vre-reana-panel');
   const panel = page.locator('#jp-vre-reana-panel');
   const row = panel.locator('[data-instance="default"]');
   if (await row.getByLabel('Access token').isVisible()) {
@@ -176,7 +176,7 @@ test('a CWL workflow runs from the file browser and its graph follows it to its 
   await expect(editor).toContainText('Salut Jane Doe!');
   await expect(editor).toContainText('Salut ESCAPE!');
 
-  await page.locator('.jp-SideBar [data-id="jp-vre-reana-panel"]').click();
+  await page.sidebar.openTab('jp-vre-reana-panel');
   await row.getByRole('button', { name: 'Disconnect' }).click();
   await expect(row).toContainText('Not connected');
 });
