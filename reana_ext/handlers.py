@@ -11,12 +11,12 @@ from vre_common.handlers import VREHandler
 from .models import (
     CreateInput,
     DownloadInput,
-    PathInput,
     RucioSetupInput,
     RunInput,
     SecretInput,
     StartInput,
     UploadInput,
+    ValidateInput,
 )
 from .service import ReanaService
 
@@ -41,12 +41,12 @@ class PingHandler(ReanaHandler):
 
 
 class ValidateHandler(ReanaHandler):
-    """`POST validate` {"path"}: a reana.yaml (or its folder) checked, with line-numbered messages."""
+    """`POST validate` {"path", "text"?}: a reana.yaml (or its folder) checked, with line-numbered messages."""
 
     @web.authenticated
     async def post(self) -> None:
-        body = self.parse_body(PathInput)
-        self.write_json(await self.service.validate(body.path))
+        body = self.parse_body(ValidateInput)
+        self.write_json(await self.service.validate(body.path, body.text))
 
 
 class WorkflowsHandler(ReanaHandler):

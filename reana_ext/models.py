@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from vre_common.workspace import MAX_SPEC_BYTES
+
 WorkflowStatus = Literal[
     "created", "queued", "pending", "running", "finished", "failed", "stopped", "deleted"
 ]
@@ -151,6 +153,12 @@ class PathInput(BaseModel):
     """A reana.yaml, or a folder that holds one, relative to the workspace."""
 
     path: str = Field(min_length=1, max_length=4096)
+
+
+class ValidateInput(PathInput):
+    """`path`, and the editor's unsaved `text` of that reana.yaml to check instead of the saved file."""
+
+    text: str | None = Field(default=None, max_length=MAX_SPEC_BYTES)
 
 
 class CreateInput(PathInput):

@@ -142,9 +142,12 @@ class ReanaService:
         """(file, workspace path, text) of the reana.yaml at or in `path`, read in the executor."""
         return await self.vre.executor.run("workspace", 30, read_reana_yaml, self.root, path)
 
-    async def validate(self, path: str) -> ValidationReport:
-        spec_file, relative, text = await self._spec(path)
-        report = await asyncio.to_thread(validate_text, text, spec_file.parent, relative)
+    async def validate(self, path: str, text: str | None = None) -> ValidationReport:
+        """The reana.yaml at `path` checked; with `text`, that text in its place (the editor's buffer)."""
+        spec_file, relative, saved = await self._spec(path)
+        report = await self.vre.executor.run(
+            "workspace", 30, validate_text, saved if text is None else text, spec_file.parent, relative
+        )
         if report.valid and report.specification is not None:
             report.operational_options = options_for(str(report.workflow_type))
             # CWL and Snakemake take their parameters from the file inputs.parameters.input names.

@@ -270,9 +270,9 @@ OPERATIONS = [
     Op(
         "post",
         f"{W}/validate",
-        "Validate a reana.yaml (line-numbered messages)",
+        "Validate a reana.yaml, or the editor's unsaved text of it (line-numbered messages)",
         reana.ValidationReport,
-        body=reana.PathInput,
+        body=reana.ValidateInput,
     ),
     Op(
         "post",

@@ -406,7 +406,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Validate a reana.yaml (line-numbered messages) */
+        /** Validate a reana.yaml, or the editor's unsaved text of it (line-numbered messages) */
         post: operations["postReanaValidate"];
         delete?: never;
         options?: never;
@@ -1682,14 +1682,6 @@ export type components = {
              */
             keep_files?: boolean;
         };
-        /**
-         * PathInput
-         * @description A reana.yaml, or a folder that holds one, relative to the workspace.
-         */
-        PathInput: {
-            /** Path */
-            path: string;
-        };
         /** Progress */
         Progress: {
             /**
@@ -2270,6 +2262,19 @@ export type components = {
             refreshable: boolean;
             /** @default null */
             error: components["schemas"]["ErrorResponse"] | null;
+        };
+        /**
+         * ValidateInput
+         * @description `path`, and the editor's unsaved `text` of that reana.yaml to check instead of the saved file.
+         */
+        ValidateInput: {
+            /** Path */
+            path: string;
+            /**
+             * Text
+             * @default null
+             */
+            text?: string | null;
         };
         /** ValidationMessage */
         ValidationMessage: {
@@ -3232,7 +3237,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PathInput"];
+                "application/json": components["schemas"]["ValidateInput"];
             };
         };
         responses: {

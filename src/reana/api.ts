@@ -101,8 +101,16 @@ export class ReanaClient {
     return this._call('ping');
   }
 
-  validate(path: string): Promise<IValidationReport> {
-    return this._call('validate', post({ path }));
+  /** Check the reana.yaml at `path`, or `text` as if it were that file (an editor's buffer). */
+  validate(
+    path: string,
+    text?: string,
+    signal?: AbortSignal
+  ): Promise<IValidationReport> {
+    return this._call('validate', {
+      ...post(text === undefined ? { path } : { path, text }),
+      signal
+    });
   }
 
   workflows(options: IListQuery = {}): Promise<IPage<IWorkflow>> {

@@ -334,6 +334,25 @@ async def test_an_invalid_reana_yaml_is_refused_with_its_line(jp_fetch, reana, j
     assert (code, body["error"]) == (400, "invalid_reana_yaml") and "line 6" in body["message"]
 
 
+async def test_the_editors_unsaved_text_is_validated_in_the_files_folder(jp_fetch, reana, workflow_folder):
+    # The editor sends what the user has typed; the saved file is valid, the text is not. Files the
+    # text names are looked for next to the saved reana.yaml.
+    path = f"{workflow_folder}/reana.yaml"
+    saved = await call(jp_fetch, "validate", method="POST", body={"path": path})
+    assert saved["valid"]
+    text = "inputs:\n  files: [code/helloworld.py, nowhere.txt]\nworkflow:\n  type: serail\n  specification: {}\n"
+    typed = await call(jp_fetch, "validate", method="POST", body={"path": path, "text": text})
+    assert not typed["valid"]
+    found = {(m["severity"], m["key"], m["line"]) for m in typed["messages"]}
+    assert ("error", "workflow.type", 4) in found
+    assert ("warning", "inputs.files[1]", 2) in found  # the unsaved list, checked against the folder
+    assert not any(m["key"] == "inputs.files[0]" for m in typed["messages"])
+    code, body = await error(
+        jp_fetch, "validate", method="POST", body={"path": path, "text": "x" * ((1 << 20) + 1)}
+    )
+    assert code == 400 and body["error"]
+
+
 async def test_a_secret_is_made_from_a_server_held_credential(jp_fetch, reana, jp_root_dir, workflow_folder):
     await sign_in(jp_fetch, reana)
     value = f"pw-{uuid.uuid4().hex}"
