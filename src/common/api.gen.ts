@@ -491,7 +491,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Validate a reana.yaml (line-numbered messages) */
+        /** Validate a reana.yaml, or the editor's unsaved text of it (line-numbered messages) */
         post: operations["postReanaValidate"];
         delete?: never;
         options?: never;
@@ -620,6 +620,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/vre/api/reana/workflows/{workflow}/graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workflow's steps, their dependencies and live status */
+        get: operations["getReanaWorkflowsWorkflowGraph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/vre/api/reana/workflows/{workflow}/files": {
         parameters: {
             query?: never;
@@ -718,6 +735,23 @@ export type paths = {
         post?: never;
         /** Delete a secret */
         delete: operations["deleteReanaSecretsName"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vre/api/reana/rucio-setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add the REANA secrets that `rucio: true` steps need, with an IAM token for Rucio */
+        post: operations["postReanaRucioSetup"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1538,6 +1572,34 @@ export type components = {
             help: string;
         };
         /**
+         * GraphStep
+         * @description One step (serial step, CWL step, Snakemake rule, Yadage stage) of a workflow's graph.
+         */
+        GraphStep: {
+            /** Name */
+            name: string;
+            /** Depends On */
+            depends_on: string[];
+            /** Inputs */
+            inputs: string[];
+            /** Outputs */
+            outputs: string[];
+            /**
+             * Environment
+             * @default null
+             */
+            environment: string | null;
+            /** Commands */
+            commands: string[];
+            /**
+             * Status
+             * @default created
+             */
+            status: string;
+            /** Job Ids */
+            job_ids: string[];
+        };
+        /**
          * Identity
          * @description Who the IAM token says the user is.
          */
@@ -1824,14 +1886,6 @@ export type components = {
              */
             keep_files?: boolean;
         };
-        /**
-         * PathInput
-         * @description A reana.yaml, or a folder that holds one, relative to the workspace.
-         */
-        PathInput: {
-            /** Path */
-            path: string;
-        };
         /** Progress */
         Progress: {
             /**
@@ -2103,6 +2157,23 @@ export type components = {
             /** @default null */
             error: components["schemas"]["ErrorBody"] | null;
         };
+        /** RucioSetup */
+        RucioSetup: {
+            /** Secrets */
+            secrets: string[];
+            /** Token Expires At */
+            token_expires_at: number | null;
+            /** Note */
+            note: string;
+        };
+        /**
+         * RucioSetupInput
+         * @description `POST rucio-setup`: the user's Rucio account; the rest comes from the server.
+         */
+        RucioSetupInput: {
+            /** Account */
+            account: string;
+        };
         /**
          * UploadInput
          * @description Body of `POST <instance>/upload`.
@@ -2187,6 +2258,10 @@ export type components = {
             /** Parameters */
             parameters?: {
                 [key: string]: string | number | boolean;
+            };
+            /** Operational Options */
+            operational_options?: {
+                [key: string]: string | number | boolean | string[];
             };
         };
         /** ScopeList */
@@ -2327,6 +2402,10 @@ export type components = {
             parameters?: {
                 [key: string]: string | number | boolean;
             };
+            /** Operational Options */
+            operational_options?: {
+                [key: string]: string | number | boolean | string[];
+            };
         };
         /** StepCounts */
         StepCounts: {
@@ -2436,6 +2515,19 @@ export type components = {
             /** @default null */
             error: components["schemas"]["ErrorResponse"] | null;
         };
+        /**
+         * ValidateInput
+         * @description `path`, and the editor's unsaved `text` of that reana.yaml to check instead of the saved file.
+         */
+        ValidateInput: {
+            /** Path */
+            path: string;
+            /**
+             * Text
+             * @default null
+             */
+            text?: string | null;
+        };
         /** ValidationMessage */
         ValidationMessage: {
             /**
@@ -2473,6 +2565,8 @@ export type components = {
             output_files: string[];
             /** Output Directories */
             output_directories: string[];
+            /** Operational Options */
+            operational_options: string[];
             /** Messages */
             messages: components["schemas"]["ValidationMessage"][];
         };
@@ -2517,6 +2611,19 @@ export type components = {
              * @default null
              */
             size_bytes: number | null;
+        };
+        /** WorkflowGraph */
+        WorkflowGraph: {
+            /** Workflow Id */
+            workflow_id: string;
+            /** Workflow Type */
+            workflow_type: string;
+            /** Workflow Status */
+            workflow_status: string;
+            /** Steps */
+            steps: components["schemas"]["GraphStep"][];
+            /** Source */
+            source: string;
         };
         /** WorkflowLogs */
         WorkflowLogs: {
@@ -3561,7 +3668,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PathInput"];
+                "application/json": components["schemas"]["ValidateInput"];
             };
         };
         responses: {
@@ -3869,6 +3976,38 @@ export interface operations {
             504: components["responses"]["BackendTimeout"];
         };
     };
+    getReanaWorkflowsWorkflowGraph: {
+        parameters: {
+            query?: {
+                /** @description The workflow's folder in the workspace; needed for Yadage. */
+                path?: string;
+            };
+            header?: never;
+            path: {
+                workflow: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowGraph"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
     getReanaWorkflowsWorkflowFiles: {
         parameters: {
             query?: {
@@ -4074,6 +4213,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SecretList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
+    postReanaRucioSetup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RucioSetupInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RucioSetup"];
                 };
             };
             400: components["responses"]["BadRequest"];
