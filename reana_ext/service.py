@@ -615,7 +615,7 @@ class ReanaService:
                         transfer=True,
                     )
                 done += size
-            await self._start(new_id, {**used, **parameters})
+            await self._start(new_id, {**used, **parameters}, {})  # the engine's defaults
             return {
                 "workflow_id": new_id,
                 "workflow_name": created.get("workflow_name"),
