@@ -322,18 +322,6 @@ export class AttachmentInjector {
       this._needed = true;
       this._states.clear();
       this._changed.emit();
-      if (status === 'starting') {
-        // JupyterLab 4.6 drops status messages whose parent is a kernel_info_request
-        // (jupyter_server's untracked_message_types), so after a restart the page
-        // never sees 'idle' until code runs (docs/dev/testing.md, "Kernel restart"):
-        // the kernel info reply says the new kernel answers, and the injection's
-        // own execution then brings the page's status to idle.
-        void this._notebook
-          .kernel()
-          ?.requestKernelInfo()
-          .then(() => this._onStatus(null, 'idle'))
-          .catch(() => undefined);
-      }
     } else if (status === 'idle' && this._needed) {
       this._needed = false;
       void this.inject();

@@ -109,7 +109,7 @@ test.describe('An R kernel', () => {
     await page.locator('.jp-Dialog .jp-mod-accept').click();
     expect((await restarted).ok()).toBe(true);
     // The upstream JupyterLab status bug after a restart, as in rucio.spec.ts
-    // (ui-tests/upstream/restart_status_jupyterlab.repro.js): Reconnect settles the status bar.
+    // (ui-tests/upstream/restart_status_jupyterlab.repro.js): Reconnect is the workaround.
     await page.menu.clickMenuItem('Kernel>Reconnect to Kernel');
     await expect(kernelStatus).toHaveText(/\| Idle$/, { timeout: 60_000 });
     await expect

@@ -170,9 +170,9 @@ test.describe('The Rucio panel on the dev stack', () => {
     // Upstream bug (docs/dev/testing.md, "Kernel restart"; reproduced without this
     // extension by ui-tests/upstream/restart_status_jupyterlab.repro.js): JupyterLab 4.6
     // drops status messages answering kernel_info_request (jupyter_server's
-    // untracked_message_types), so after a restart the page may stay 'Starting'. The
-    // injector re-injects on the kernel info reply all the same; Reconnect here only
-    // settles the status bar before the test reads it.
+    // untracked_message_types), so after a restart the page stays 'Starting' until code
+    // runs, and the injector, which waits for 'idle', does not re-inject. Reconnect is the
+    // workaround, in this test only; re-injecting without it is not done yet.
     const kernelStatus = page.locator('.jp-StatusBar-TextItem', {
       hasText: 'Python 3 (ipykernel) |'
     });
