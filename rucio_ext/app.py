@@ -52,6 +52,12 @@ class RucioExtension(VREExtension):
         30, help="Timeout of each call to a Rucio server (searches, listings, rules)."
     ).tag(config=True)
 
+    resolve_wait_seconds = Float(
+        2,
+        help="How long a resolve request waits for the check of an attached collection before it "
+        "answers with the check's task (the frontend then asks again).",
+    ).tag(config=True)
+
     service_class = Type(
         RucioService,
         klass=RucioService,
@@ -103,7 +109,13 @@ class RucioExtension(VREExtension):
                 "rucio_ext: no Rucio client configuration found; wrote a minimal one at %s", written
             )
         return self.service_class(
-            instances, default, self.vre, self.call_timeout_seconds, Path(self.serverapp.root_dir)
+            instances,
+            default,
+            self.vre,
+            self.call_timeout_seconds,
+            Path(self.serverapp.root_dir),
+            Path(self.serverapp.runtime_dir),
+            self.resolve_wait_seconds,
         )
 
     def routes(self) -> list[tuple[str, type, dict[str, Any]]]:

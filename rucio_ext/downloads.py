@@ -24,8 +24,9 @@ from vre_common.errors import BackendError, BadRequest, Conflict, VREError, no_s
 from vre_common.paths import atomic_write, resolve_within
 from vre_common.tasks import Task, TaskRegistry
 
+from .collection import Locate, RucioFile, Tally, check_there, walk
 from .models import Availability, AvailabilityList
-from .session import RucioSession, attachment_value, list_replicas
+from .session import RucioSession, list_replicas
 
 try:  # Debian's python3-gfal2, where the site installed it
     import gfal2
@@ -242,24 +243,26 @@ class Downloads:
                 files.append(Availability(did=f"{scope}:{name}", state="not_available"))
         return AvailabilityList(rse=str(root), files=files)
 
-    async def local_paths(self, did: tuple[str, str]) -> str | list[str]:
-        """A downloaded file's path, or the paths of a collection's files, once all are downloaded."""
+    how = "download it first"
+
+    async def check(self, did: tuple[str, str], task: Task, out: Path | None = None) -> Tally:
+        """Walk the files of `did` in the download folder (see `collection.walk`)."""
+        return await walk(self.session, did, await self.locator(did), task, out)
+
+    async def locator(self, did: tuple[str, str]) -> Locate:
+        """Where each file is: `<download folder>/<scope>/<name>` (no Rucio call)."""
         self._require_download_mode()
 
-        def resolve(client: Client) -> str | list[str]:
-            kind = str(client.get_did(*did)["type"]).upper()
-            files = (
-                [(did[0], did[1], None)]
-                if kind == "FILE"
-                else [(f["scope"], f["name"], f.get("bytes")) for f in client.list_files(*did)]
-            )
-            paths, missing = [], 0
-            for scope, name, size in files:
-                target = self.target(scope, name)
-                if target.is_file() and (size is None or target.stat().st_size == size):
-                    paths.append(str(target))
-                else:
-                    missing += 1
-            return attachment_value(did, kind, paths, missing, "download it first")
+        def locate(_client: Client, files: list[RucioFile]) -> list[str | None]:
+            return [str(self.target(f.scope, f.name)) for f in files]
 
-        return await self.session.call(resolve)
+        return locate
+
+    async def file_path(self, did: tuple[str, str]) -> str:
+        """A downloaded file's path; a 409 unless it is there with Rucio's size."""
+        self._require_download_mode()
+        raw = await self.session.call(lambda client: client.get_did(*did))
+        file, path = RucioFile.of({**raw, "scope": did[0], "name": did[1]}), str(self.target(*did))
+        if not (await check_there(self.session, [file], [path]))[0]:
+            raise Conflict(f"{did[0]}:{did[1]} is not available yet: {self.how}.", code="not_available")
+        return path

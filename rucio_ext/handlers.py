@@ -63,7 +63,8 @@ class SearchHandler(RucioHandler):
 
 
 class ContentHandler(RucioHandler):
-    """`GET <instance>/dids/content?did=scope:name&limit=&cursor=`: a container's or dataset's content."""
+    """`GET <instance>/dids/content?did=scope:name&limit=&cursor=&availability=1`: a container's or dataset's
+    content; with `availability=1`, each file's state on the mounted RSE too."""
 
     @web.authenticated
     async def get(self, instance: str) -> None:
@@ -72,6 +73,7 @@ class ContentHandler(RucioHandler):
             did=self.get_argument("did", ""),
             limit=self.int_argument("limit", DEFAULT_PAGE),
             cursor=self.get_argument("cursor", None),
+            availability=self.choice_argument("availability", ("0", "1"), "0") == "1",
         )
         self.write_json(page)
 
@@ -99,6 +101,15 @@ class MakeAvailableHandler(RucioHandler):
     def post(self, instance: str) -> None:
         body = self.parse_body(DIDList)
         self.write_json(self.service.make_available(instance, body.dids), status=202)
+
+
+class VerifyHandler(RucioHandler):
+    """`POST <instance>/verify` {"dids": [...]}: a background task (202) reading every byte, comparing adler32."""
+
+    @web.authenticated
+    def post(self, instance: str) -> None:
+        body = self.parse_body(DIDList)
+        self.write_json(self.service.verify(instance, body.dids), status=202)
 
 
 class DownloadHandler(RucioHandler):
@@ -150,6 +161,7 @@ def rucio_routes(prefix: str, service: RucioService) -> list[tuple[str, type, di
         (f"{prefix}/{INSTANCE}/dids/details", DetailsHandler, kwargs),
         (f"{prefix}/{INSTANCE}/make-available", MakeAvailableHandler, kwargs),
         (f"{prefix}/{INSTANCE}/availability", AvailabilityHandler, kwargs),
+        (f"{prefix}/{INSTANCE}/verify", VerifyHandler, kwargs),
         (f"{prefix}/{INSTANCE}/download", DownloadHandler, kwargs),
         (f"{prefix}/{INSTANCE}/upload", UploadHandler, kwargs),
     ]

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from vre_common.models import ErrorBody
+from vre_common.models import ErrorBody, TaskInfo
 
 
 class InstanceInfo(BaseModel):
@@ -54,10 +54,19 @@ class DIDItem(BaseModel):
     adler32: str | None = None
 
 
+class Availability(BaseModel):
+    did: str
+    state: Literal["available", "replicating", "not_available"]
+    # Where the file is under the mount, when available.
+    path: str | None = None
+
+
 class DIDPage(BaseModel):
     items: list[DIDItem]
     # Pass back as `cursor` for the next page; null when this was the last one.
     next_cursor: str | None
+    # With `availability=1` (replica mode): the state of each file of the page, in the same order.
+    availability: list[Availability] | None = None
 
 
 class DIDList(BaseModel):
@@ -77,13 +86,6 @@ class UploadInput(BaseModel):
     dataset: str | None = None
     # Lifetime of the new rule (the dataset's, or each file's); none: kept until deleted.
     lifetime_days: int | None = Field(default=None, ge=1, le=3650)
-
-
-class Availability(BaseModel):
-    did: str
-    state: Literal["available", "replicating", "not_available"]
-    # Where the file is under the mount, when available.
-    path: str | None = None
 
 
 class AvailabilityList(BaseModel):
@@ -107,8 +109,16 @@ class ResolvedAttachment(BaseModel):
     variable: str
     did: str
     instance: str
-    # A file resolves to one path, a dataset or container to a list of paths.
-    value: str | list[str] | None = None
+    # A file resolves to its path.
+    value: str | None = None
+    # A dataset or container resolves to a file listing its files' paths, one per line (UTF-8), which the
+    # kernel reads; given only when every one of its `files` is there.
+    paths_file: str | None = None
+    files: int | None = None
+    # How many of `files` are not there yet (with `error` "not_available"), when they were counted.
+    missing: int | None = None
+    # The check of a large collection still running: ask again to collect its outcome.
+    task: TaskInfo | None = None
     error: ErrorBody | None = None
 
 

@@ -3,35 +3,28 @@
 Making available = one replication rule per DID to the mounted RSE (an
 existing rule of the user's is reused), followed as a background task whose
 progress is the rules' lock counts, then every file checked on the mount:
-present, right size, right adler32. Only then is it called available.
+present with Rucio's size. Only then is it called available. Reading the
+bytes to compare checksums is a separate task (`verify.py`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
-import zlib
+from pathlib import Path
 from typing import Any
 
 from rucio.client import Client
 from rucio.common.exception import DuplicateRule
+from rucio.rse import rsemanager
 
-from vre_common.errors import BackendError, BadRequest
+from vre_common.errors import BackendError, BadRequest, Conflict
 from vre_common.tasks import Task, TaskRegistry
 
-from .models import Availability, AvailabilityList
-from .session import RucioSession, attachment_value, did_dict, list_replicas
+from .collection import SAMPLE, Locate, RucioFile, Tally, check_there, walk
+from .models import Availability, AvailabilityList, DIDItem
+from .session import RucioSession, did_dict, list_replicas
 
-CHUNK = 4 << 20
 MOUNT = "mounted storage"
-
-
-def adler32_of(path: str) -> str:
-    value = 1
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            value = zlib.adler32(chunk, value)
-    return f"{value & 0xFFFFFFFF:08x}"
 
 
 class Replication:
@@ -91,8 +84,17 @@ class Replication:
             if all(r["state"] == "OK" for r in rules):
                 break
             await asyncio.sleep(self.poll_seconds)
-        paths = await self.session.call(lambda c: self._verify(c, dids, rse, task))
-        return {"rse": rse, "rules": rule_ids, "files": len(paths), "paths": paths[:100]}
+        # The rules are OK: each file must now be on the mount with Rucio's size (no bytes read:
+        # that is "Verify checksums"). One walk per DID, chunked, the progress counting again.
+        task.report(0, sum(r["locks_ok_cnt"] for r in rules))
+        files, sample = 0, []
+        for did in dids:
+            tally = await self.check(did, task, offset=files)
+            if problem := tally.problem(did, "its rule is OK but the mount does not show it: ask your admin"):
+                raise BackendError(MOUNT, problem.message, code="mount_incomplete")
+            files += tally.files
+            sample.extend(tally.sample[: SAMPLE - len(sample)])
+        return {"rse": rse, "rules": rule_ids, "files": files, "paths": sample}
 
     def _rule(self, client: Client, did: tuple[str, str], rse: str, lifetime: int | None) -> str:
         try:
@@ -103,65 +105,134 @@ class Replication:
                     return rule["id"]
             raise
 
-    def _verify(self, client: Client, dids: list[tuple[str, str]], rse: str, task: Task) -> list[str]:
-        """Every file of `dids` is on the mount with Rucio's size and adler32 (blocking: runs in a thread)."""
-        paths = []
-        for replica in list_replicas(client, dids, rse_expression=rse):
-            if task.cancelled:
-                break
-            did = f"{replica['scope']}:{replica['name']}"
-            pfns = replica.get("rses", {}).get(rse) or []
-            if not pfns:
-                raise BackendError("Rucio", f"{did} has no replica on {rse} although its rule is OK.")
-            path = self.instance.local_path(pfns[0])
-            if not os.path.isfile(path) or os.path.getsize(path) != replica["bytes"]:
-                raise BackendError(
-                    MOUNT, f"{did} is not complete at {path}; ask your admin to check the mount."
-                )
-            if replica.get("adler32") and adler32_of(path) != replica["adler32"]:
-                raise BackendError(MOUNT, f"{did} at {path} does not match its adler32 checksum.")
-            paths.append(path)
-        return paths
+    @property
+    def how(self) -> str:
+        """What to do about a missing file."""
+        return f"make it available on {self.instance.destination_rse} first"
 
-    async def availability(self, dids: list[tuple[str, str]]) -> AvailabilityList:
-        """State of each file on the mounted RSE, asked in one call for the whole page."""
+    async def check(
+        self, did: tuple[str, str], task: Task, offset: int = 0, out: Path | None = None
+    ) -> Tally:
+        """Walk the files of `did` on the mount (see `collection.walk`); a 409 at once while its rule runs."""
+        return await walk(self.session, did, await self.locator(did), task, out, offset)
+
+    async def locator(self, did: tuple[str, str]) -> Locate:
+        rse = self._require_replica_mode()
+        return await self.session.call(lambda client: self._locator(client, did, rse))
+
+    def _locator(self, client: Client, did: tuple[str, str], rse: str) -> Locate:
+        """How to find where the files of `did` are on the mount (blocking).
+
+        When a rule puts `did` on the RSE and is OK, Rucio has every file there:
+        each path follows from the RSE's naming rule, with no replica look-up.
+        Otherwise each chunk's replicas on the RSE are asked for.
+        """
+        rules = [r for r in client.list_did_rules(*did) if r["rse_expression"] == rse]
+        if any(r["state"] == "OK" for r in rules):
+            info = client.get_rse(rse)
+            if info.get("deterministic"):
+                return lambda _client, files: self._named_paths(info, files)
+        elif rules:  # being copied: the locks say how far, no need to walk the files
+            rule = max(rules, key=lambda r: r["locks_ok_cnt"])
+            total = rule["locks_ok_cnt"] + rule["locks_replicating_cnt"] + rule["locks_stuck_cnt"]
+            missing = total - rule["locks_ok_cnt"]
+            raise Conflict(
+                f"{did[0]}:{did[1]} is not available yet: {missing} of {total} files are still being "
+                f"copied to {rse} (rule {str(rule['state']).lower()}).",
+                code="not_available",
+            )
+        return lambda client, files: self._replica_paths(client, files, rse)
+
+    async def whole_dataset(self, did: tuple[str, str]) -> dict[str, Any] | None:
+        """The mounted RSE's description when a rule putting all of `did` on it is OK, else None.
+
+        Then every file of `did` is there and its path follows from the RSE's naming rule, so a
+        page of its files needs no replica look-up (one cheap rule listing instead).
+        """
         rse = self._require_replica_mode()
 
-        def ask(client: Client) -> list[Availability]:
+        def ask(client: Client) -> dict[str, Any] | None:
+            rules = client.list_did_rules(*did)
+            if not any(r["rse_expression"] == rse and r["state"] == "OK" for r in rules):
+                return None
+            info = client.get_rse(rse)
+            return info if info.get("deterministic") else None
+
+        return await self.session.call(ask)
+
+    async def page_availability(
+        self, items: list[DIDItem], whole: dict[str, Any] | None
+    ) -> list[Availability]:
+        """The state of each file of a listed page: from the dataset's OK rule (`whole`), else per file."""
+        files = [RucioFile(i.scope, i.name, i.bytes, i.adler32) for i in items if i.did_type == "FILE"]
+        if not files:
+            return []
+        if whole is None:
+            return (await self.availability([(f.scope, f.name) for f in files])).files
+        paths = await self.session.vre.executor.run(
+            "Rucio", self.session.timeout, lambda: self._named_paths(whole, files)
+        )
+        there = await check_there(self.session, files, paths)
+        return [
+            Availability(did=f.did, state="available", path=p)
+            if ok
+            else Availability(did=f.did, state="not_available")
+            for f, p, ok in zip(files, paths, there, strict=True)
+        ]
+
+    def _named_paths(self, info: dict[str, Any], files: list[RucioFile]) -> list[str | None]:
+        lfns = [{"scope": f.scope, "name": f.name} for f in files]
+        pfns = rsemanager.lfns2pfns(info, lfns, operation="read")  # type: ignore[arg-type]
+        return [self.instance.local_path(pfns[f.did]) if f.did in pfns else None for f in files]
+
+    def _replica_paths(self, client: Client, files: list[RucioFile], rse: str) -> list[str | None]:
+        found: dict[str, str] = {}
+        dids = [(f.scope, f.name) for f in files]
+        for replica in list_replicas(client, dids, rse_expression=rse, all_states=True):
+            pfns = replica.get("rses", {}).get(rse) or []
+            if replica.get("states", {}).get(rse) == "AVAILABLE" and pfns:
+                found[f"{replica['scope']}:{replica['name']}"] = self.instance.local_path(pfns[0])
+        return [found.get(f.did) for f in files]
+
+    async def availability(self, dids: list[tuple[str, str]]) -> AvailabilityList:
+        """State of each file on the mounted RSE, asked in one call for the whole page.
+
+        "available" is Rucio's replica state checked on the mount: the file is at its path with Rucio's size.
+        """
+        rse = self._require_replica_mode()
+
+        def ask(client: Client) -> tuple[dict[str, Availability], list[tuple[RucioFile, str]]]:
             found: dict[str, Availability] = {}
-            replicas = list_replicas(client, dids, rse_expression=rse, all_states=True)
-            for replica in replicas:
+            placed: list[tuple[RucioFile, str]] = []
+            for replica in list_replicas(client, dids, rse_expression=rse, all_states=True):
                 did = f"{replica['scope']}:{replica['name']}"
                 state = replica.get("states", {}).get(rse)
                 pfns = replica.get("rses", {}).get(rse) or []
                 if state == "AVAILABLE" and pfns:
-                    found[did] = Availability(
-                        did=did, state="available", path=self.instance.local_path(pfns[0])
-                    )
+                    placed.append((RucioFile.of(replica), self.instance.local_path(pfns[0])))
                 elif state == "COPYING":
                     found[did] = Availability(did=did, state="replicating")
-            return [
-                found.get(f"{s}:{n}") or Availability(did=f"{s}:{n}", state="not_available") for s, n in dids
-            ]
+            return found, placed
 
-        return AvailabilityList(rse=rse, files=await self.session.call(ask))
+        found, placed = await self.session.call(ask)
+        there = await check_there(self.session, [f for f, _ in placed], [p for _, p in placed])
+        for (file, path), ok in zip(placed, there, strict=True):
+            if ok:
+                found[file.did] = Availability(did=file.did, state="available", path=path)
+        files = [
+            found.get(f"{s}:{n}") or Availability(did=f"{s}:{n}", state="not_available") for s, n in dids
+        ]
+        return AvailabilityList(rse=rse, files=files)
 
-    async def local_paths(self, did: tuple[str, str]) -> str | list[str]:
-        """The path of a file, or the sorted paths of a collection's files, on the mount.
-
-        A clear 409 says how many files are missing when not all are there yet.
-        """
+    async def file_path(self, did: tuple[str, str]) -> str:
+        """Where one file is on the mount; a 409 unless it is there with Rucio's size."""
         rse = self._require_replica_mode()
 
-        def resolve(client: Client) -> str | list[str]:
-            kind = str(client.get_did(*did)["type"]).upper()
-            paths, missing = [], 0
-            for replica in list_replicas(client, [did], rse_expression=rse, all_states=True):
-                pfns = replica.get("rses", {}).get(rse) or []
-                if replica.get("states", {}).get(rse) == "AVAILABLE" and pfns:
-                    paths.append(self.instance.local_path(pfns[0]))
-                else:
-                    missing += 1
-            return attachment_value(did, kind, paths, missing, f"make it available on {rse} first")
+        def locate(client: Client) -> tuple[RucioFile, str | None]:
+            file = RucioFile.of({**client.get_did(*did), "scope": did[0], "name": did[1]})
+            return file, self._replica_paths(client, [file], rse)[0]
 
-        return await self.session.call(resolve)
+        file, path = await self.session.call(locate)
+        if path is None or not (await check_there(self.session, [file], [path]))[0]:
+            raise Conflict(f"{did[0]}:{did[1]} is not available yet: {self.how}.", code="not_available")
+        return path

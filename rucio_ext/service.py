@@ -36,8 +36,10 @@ from .models import (
 )
 from .paging import StreamPages
 from .replication import Replication
+from .resolution import Resolutions
 from .session import RucioSession
 from .uploads import Uploads
+from .verify import Verification
 
 MAX_RSE_EXPRESSION = 500
 MAX_PAGE = 1000
@@ -82,12 +84,18 @@ class RucioService:
         vre: VREContext,
         timeout: float,
         jupyter_root: Path,
+        runtime_dir: Path,
+        resolve_wait_seconds: float = 2,
     ) -> None:
         self.default = default
         self._sessions = {name: RucioSession(inst, vre, timeout) for name, inst in instances.items()}
         self._replication = {name: Replication(s, vre.tasks) for name, s in self._sessions.items()}
         self._downloads = {name: Downloads(s, vre.tasks, jupyter_root) for name, s in self._sessions.items()}
         self._uploads = {name: Uploads(s, vre.tasks, jupyter_root) for name, s in self._sessions.items()}
+        self._verifications = {
+            name: Verification(s, vre.tasks, self._where(name).locator) for name, s in self._sessions.items()
+        }
+        self._resolutions = Resolutions(vre.tasks, runtime_dir / "vre-attachments", resolve_wait_seconds)
         # Per instance, so that a cursor only continues a listing of the instance that opened it.
         self._pages = {name: StreamPages() for name in instances}
         self._resumable(vre.tasks)
@@ -204,24 +212,47 @@ class RucioService:
         items, next_cursor = await session.call(first)
         return DIDPage(items=items, next_cursor=next_cursor)
 
-    async def content(self, instance: str, did: str, limit: int, cursor: str | None) -> DIDPage:
-        """What a container holds (datasets, containers) or a dataset holds (files, with sizes and checksums)."""
+    async def content(
+        self, instance: str, did: str, limit: int, cursor: str | None, availability: bool = False
+    ) -> DIDPage:
+        """What a container holds (datasets, containers) or a dataset holds (files, with sizes and checksums).
+
+        With `availability` (replica mode), a dataset's files come with their state on the mounted RSE,
+        asked at the same time as the listing (see `Replication.page_availability`).
+        """
         session = self.session(instance)
         check_limit(limit)
         pages = self._pages[instance]
+        with_states = availability and session.instance.mode == "replica"
         if cursor:
-            return await self._next_page(session, pages, cursor, limit)
-        scope, name = parse_did(did, wildcards=False)
+            page = await self._next_page(session, pages, cursor, limit)
+        else:
+            scope, name = parse_did(did, wildcards=False)
 
-        def first(client: Client) -> tuple[list[DIDItem], str | None]:
-            kind = str(client.get_did(scope, name)["type"]).upper()
-            if kind == "FILE":
-                raise BadRequest(f"{scope}:{name} is a file; it has no content.", code="not_a_collection")
-            stream = client.list_files(scope, name) if kind == "DATASET" else client.list_content(scope, name)
-            return pages.first(stream, limit, did_item)
+            def first(client: Client) -> tuple[list[DIDItem], str | None]:
+                kind = str(client.get_did(scope, name)["type"]).upper()
+                if kind == "FILE":
+                    raise BadRequest(f"{scope}:{name} is a file; it has no content.", code="not_a_collection")
+                stream = (
+                    client.list_files(scope, name) if kind == "DATASET" else client.list_content(scope, name)
+                )
+                return pages.first(stream, limit, did_item)
 
-        items, next_cursor = await session.call(first)
-        return DIDPage(items=items, next_cursor=next_cursor)
+            if not with_states:
+                items, next_cursor = await session.call(first)
+                return DIDPage(items=items, next_cursor=next_cursor)
+            # The dataset-level answer does not need the page: ask both at once.
+            (items, next_cursor), whole = await asyncio.gather(
+                session.call(first),
+                self._replication[instance].whole_dataset(parse_did(did, wildcards=False)),
+            )
+            page = DIDPage(items=items, next_cursor=next_cursor)
+            page.availability = await self._replication[instance].page_availability(page.items, whole)
+            return page
+        if with_states:
+            whole = await self._replication[instance].whole_dataset(parse_did(did, wildcards=False))
+            page.availability = await self._replication[instance].page_availability(page.items, whole)
+        return page
 
     async def _next_page(self, session: RucioSession, pages: StreamPages, cursor: str, limit: int) -> DIDPage:
         # The stream continues reading from Rucio, so it runs in the executor too.
@@ -233,6 +264,18 @@ class RucioService:
         self.session(instance)  # 404 for an unknown instance
         parsed = [parse_did(did, wildcards=False) for did in dids]
         return self._replication[instance].start(parsed).info()
+
+    def _where(self, instance: str) -> Replication | Downloads:
+        """What finds an instance's files: the mounted RSE, or the download folder."""
+        if self.session(instance).instance.mode == "download":
+            return self._downloads[instance]
+        return self._replication[instance]
+
+    def verify(self, instance: str, dids: list[str]) -> TaskInfo:
+        """Start reading every byte of `dids`' files where the notebook reads them, comparing adler32."""
+        self.session(instance)
+        parsed = [parse_did(did, wildcards=False) for did in dids]
+        return self._verifications[instance].start(parsed).info()
 
     def download(self, instance: str, dids: list[str]) -> TaskInfo:
         """Start downloading `dids` into the instance's download folder; follow the returned task."""
@@ -264,15 +307,25 @@ class RucioService:
         return await self._replication[instance].availability(parsed)
 
     async def resolve(self, attachments: list[Attachment]) -> ResolveResult:
-        """Local paths for a notebook's attached DIDs; each one that cannot resolve carries its own error."""
+        """Local paths for a notebook's attached DIDs; each one that cannot resolve carries its own error.
+
+        A file resolves to its path; a collection to a file listing its files' paths, once all of them
+        are there (a background task checks them; see `resolution.py`).
+        """
 
         async def one(attachment: Attachment) -> ResolvedAttachment:
             answer = ResolvedAttachment(**attachment.model_dump())
             try:
                 session = self.session(attachment.instance)
                 did = parse_did(attachment.did, wildcards=False)
-                where = self._downloads if session.instance.mode == "download" else self._replication
-                answer.value = await where[attachment.instance].local_paths(did)
+                where = self._where(attachment.instance)
+                kind = await session.call(lambda client: str(client.get_did(*did)["type"]).upper())
+                if kind == "FILE":
+                    answer.value = await where.file_path(did)
+                else:
+                    await self._resolutions.collection(
+                        answer, did, lambda task, out: where.check(did, task, out=out), where.how
+                    )
             except VREError as err:
                 answer.error = ErrorBody(error=err.code, message=err.message)
             return answer

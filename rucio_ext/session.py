@@ -72,19 +72,6 @@ def list_replicas(client: Client, dids: list[tuple[str, str]], **options: Any) -
     return client.list_replicas([did_dict(d) for d in dids], sort="random", **options)
 
 
-def attachment_value(
-    did: tuple[str, str], kind: str, paths: list[str], missing: int, how: str
-) -> str | list[str]:
-    """What a notebook variable holds for a DID: a file's path, or a collection's sorted paths.
-
-    A 409 names how many files are missing (`how` says what to do about it) unless all are there.
-    """
-    if missing or not paths:
-        counted = f" ({missing} file(s) missing)" if missing else ""
-        raise Conflict(f"{did[0]}:{did[1]} is not available yet{counted}: {how}.", code="not_available")
-    return paths[0] if kind == "FILE" else sorted(paths)
-
-
 class TokenClient(Client):
     """A rucio-clients `Client` that never authenticates itself: it uses the token it is given.
 

@@ -209,6 +209,7 @@ OPERATIONS = [
             "did": text("`scope:name`"),
             "limit": integer("Items per page."),
             "cursor": text("`next_cursor` of the previous page."),
+            "availability": text("`1`: each file's state on the mounted RSE too (replica mode)."),
         },
     ),
     Op(
@@ -239,6 +240,14 @@ OPERATIONS = [
         "Each file's state on the mounted RSE",
         rucio.AvailabilityList,
         query={"did": many("`scope:name`, repeated.")},
+    ),
+    Op(
+        "post",
+        f"{R}/{{instance}}/verify",
+        "Read every byte of DIDs' files where notebooks read them, comparing adler32 (a task)",
+        common.TaskInfo,
+        status=202,
+        body=rucio.DIDList,
     ),
     Op(
         "post",

@@ -49,6 +49,22 @@ ui_tests() {
   return $rc
 }
 run "UI: Galata in Chromium" ui_tests
+hub_ui_tests() {
+  # Chromium through the dev stack's JupyterHub (needs root: it creates system users). The IAM
+  # issues 10 s tokens here, so ten lifetimes of work take minutes; its lifetime is given back after.
+  local started=() service rc iam_was_up=false
+  devstack/devstack status iam >/dev/null && iam_was_up=true && devstack/devstack down iam
+  for service in rucio reana zenodo; do
+    devstack/devstack status "$service" >/dev/null || started+=("$service")
+  done
+  VRE_IAM_TOKEN_LIFETIME=10 devstack/devstack up hub || return 1
+  (cd ui-tests && jlpm playwright test -c hub/playwright.config.js)
+  rc=$?
+  devstack/devstack down hub iam "${started[@]}"
+  $iam_was_up && devstack/devstack up iam
+  return $rc
+}
+run "UI: Chromium through JupyterHub" hub_ui_tests
 
 printf '\n== figures\n'
 python scripts/figures.py

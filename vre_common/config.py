@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from jupyter_core.paths import jupyter_data_dir
-from traitlets import Dict, Float, Int, Unicode, default
+from traitlets import Dict, Float, Int, TraitError, Unicode, default, validate
 from traitlets.config import Configurable
 
 from .tokens import TokenSettings
@@ -18,6 +19,12 @@ def _env(name: str) -> str:
 
 class IAMTokens(Configurable):
     """Where the user's IAM access token comes from."""
+
+    source = Unicode(
+        help='"hub": read the tokens from the user\'s auth state through the Hub API (the hub renews '
+        "them; this server needs no IAM secret). Empty: environment, file, then refresh token. "
+        "Default: $VRE_IAM_TOKEN_SOURCE."
+    ).tag(config=True)
 
     access_token_env = Unicode(
         "ACCESS_TOKEN", help="Environment variable holding the access token (as JupyterHub passes it)."
@@ -39,6 +46,16 @@ class IAMTokens(Configurable):
         help='Token exchange per service, e.g. {"rucio": {"audience": "rucio", "scope": "openid"}}; '
         "services not listed use the access token as it is."
     ).tag(config=True)
+
+    @default("source")
+    def _source(self) -> str:
+        return _env("VRE_IAM_TOKEN_SOURCE")
+
+    @validate("source")
+    def _check_source(self, proposal: Any) -> str:
+        if proposal["value"] not in ("", "hub"):
+            raise TraitError(f'IAMTokens.source must be "" or "hub", not {proposal["value"]!r}')
+        return proposal["value"]
 
     @default("token_file")
     def _token_file(self) -> str:
@@ -67,6 +84,12 @@ class IAMTokens(Configurable):
             refresh_margin=self.refresh_margin_seconds,
             timeout=self.timeout_seconds,
             exchange=dict(self.exchange),
+            source=self.source,
+            # JupyterHub's spawner sets these for every single-user server
+            hub_api_url=_env("JUPYTERHUB_API_URL"),
+            hub_api_token=_env("JUPYTERHUB_API_TOKEN"),
+            hub_user=_env("JUPYTERHUB_USER"),
+            hub_login_url=_env("JUPYTERHUB_BASE_URL").rstrip("/") + "/hub/login",
         )
 
 

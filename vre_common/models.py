@@ -23,6 +23,8 @@ class ErrorResponse(ErrorBody):
     502/504 the backend that failed (e.g. "Rucio")."""
 
     backend: str | None = None
+    # with "signin_required": where the user signs in again (the hub's login page)
+    login_url: str | None = None
 
 
 class Identity(BaseModel):
@@ -39,10 +41,10 @@ class TokenState(BaseModel):
     """The IAM access token's state, never the token."""
 
     configured: bool
-    source: Literal["environment", "file", "refresh"] | None = None
+    source: Literal["environment", "file", "refresh", "hub"] | None = None
     expires_at: datetime | None = None
     refreshable: bool = False
-    error: ErrorBody | None = None
+    error: ErrorResponse | None = None  # with "signin_required" it carries the login URL
 
 
 class ServiceConnection(BaseModel):

@@ -6,6 +6,12 @@ changes), and a refresh token with the IAM client's id and secret (token
 endpoint found by OIDC discovery). Refreshes happen ahead of expiry and only
 once however many requests wait for them. Per-service tokens come from RFC 8693
 token exchange where an audience is configured, else the plain access token.
+
+With `source="hub"` the manager uses none of those: it reads the access token and
+the exchanged tokens from the user's own auth state through the Hub API (with the
+server's `JUPYTERHUB_API_TOKEN`), where the hub's authenticator keeps them fresh
+(vre_common/hub_auth.py). This server then holds no client secret and no usable
+refresh token.
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ import httpx
 
 from .credentials import Secret
 from .errors import BackendError, BackendTimeout, Forbidden, NotAuthenticated, VREError
-from .models import ErrorBody, Identity, TokenState
+from .models import ErrorResponse, Identity, TokenState
 
 EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange"
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"  # noqa: S105 (a URN, not a secret)
@@ -42,6 +48,12 @@ class TokenSettings:
     timeout: float = 10.0
     # service -> {"audience": ..., "scope": ...}
     exchange: dict[str, dict[str, str]] = field(default_factory=dict)
+    # "" for env/file/refresh; "hub" to read the tokens from the Hub API
+    source: str = ""
+    hub_api_url: str = ""
+    hub_api_token: str = field(default="", repr=False)
+    hub_user: str = ""
+    hub_login_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,6 +88,23 @@ def jwt_claims(token: str) -> dict[str, Any]:
     return claims if isinstance(claims, dict) else {}
 
 
+class SigninRequired(NotAuthenticated):
+    """The hub cannot renew the user's tokens: the user signs in to the hub again (link in the answer)."""
+
+    code = "signin_required"
+
+    def __init__(self, message: str, login_url: str) -> None:
+        super().__init__(message)
+        self.login_url = login_url
+
+    def to_json(self) -> dict[str, str]:
+        return {**super().to_json(), "login_url": self.login_url}
+
+
+# Ask the hub again at most this often while it hands out a token that is due but still valid.
+HUB_RECHECK_SECONDS = 1.0
+
+
 def _make_token(value: str, source: str, expires_in: float | None = None) -> AccessToken:
     claims = jwt_claims(value)
     expires_at = claims.get("exp")
@@ -99,6 +128,10 @@ class TokenManager:
         self._exchange_locks: dict[str, asyncio.Lock] = {}
         self.refresh_count = 0  # how many refresh calls reached the issuer
         self.exchange_count = 0
+        self._hub_lock = asyncio.Lock()
+        self._hub_tokens: dict[str, AccessToken] = {}  # "" = the access token, else a service
+        self._hub_checked = 0.0
+        self.hub_count = 0  # how many reads reached the Hub API
 
     # --- configuration ----------------------------------------------------------
     @property
@@ -107,7 +140,13 @@ class TokenManager:
         return bool(s.issuer and s.client_id and self._refresh_token)
 
     @property
+    def from_hub(self) -> bool:
+        return self.settings.source == "hub"
+
+    @property
     def configured(self) -> bool:
+        if self.from_hub:
+            return bool(self.settings.hub_api_url and self.settings.hub_api_token)
         return bool(os.environ.get(self.settings.env_var) or self.settings.token_file or self.can_refresh)
 
     # --- sources ----------------------------------------------------------------
@@ -132,6 +171,8 @@ class TokenManager:
 
     async def access_token(self) -> AccessToken:
         """A usable IAM access token, refreshed if it is about to expire."""
+        if self.from_hub:
+            return await self._hub_token("")
         now = self._clock()
         margin = self.settings.refresh_margin
         expiring: AccessToken | None = None
@@ -173,13 +214,17 @@ class TokenManager:
 
     def forget(self, service: str) -> None:
         """Drop the token cached for `service` (a backend refused it): the next `token_for` makes a new one."""
-        if service in self.settings.exchange:
+        if self.from_hub:
+            self._hub_tokens.clear()
+        elif service in self.settings.exchange:
             self._exchanged.pop(service, None)
         else:
             self._refreshed = None
 
     async def token_for(self, service: str) -> AccessToken:
         """A token made for `service` by token exchange, or the access token when none is configured."""
+        if self.from_hub:
+            return await self._hub_token(service if service in self.settings.exchange else "")
         wanted = self.settings.exchange.get(service)
         if not wanted:
             return await self.access_token()
@@ -206,6 +251,67 @@ class TokenManager:
             token = _make_token(answer["access_token"], f"exchange:{service}", answer.get("expires_in"))
             self._exchanged[service] = token
             return token
+
+    # --- the hub source -----------------------------------------------------------
+    def _signin_required(self, why: str) -> SigninRequired:
+        return SigninRequired(
+            f"{why}: sign in to the hub again (this tab goes on working once you have).",
+            self.settings.hub_login_url,
+        )
+
+    async def _hub_token(self, key: str) -> AccessToken:
+        """The hub's current token for `key`, cached until near expiry; one Hub API call at a time."""
+        async with self._hub_lock:
+            cached = self._hub_tokens.get(key)
+            now = self._clock()
+            margin = self.settings.refresh_margin
+            if cached and not cached.due_for_renewal(margin, now):
+                return cached
+            if cached and not cached.expires_within(0, now) and now - self._hub_checked < HUB_RECHECK_SECONDS:
+                return cached  # the hub renewed nothing a moment ago: use it while it is valid
+            await self._read_hub()
+            fresh = self._hub_tokens.get(key)
+            if fresh is None:
+                if key:
+                    raise Forbidden(f"The hub holds no token for {key}: ask your hub admin.", code="no_token")
+                raise self._signin_required("The hub holds no IAM token for you")
+            if fresh.expires_within(0, self._clock()):
+                raise self._signin_required("Your IAM session has ended and the hub cannot renew it")
+            return fresh
+
+    async def _read_hub(self) -> None:
+        """Read the user's auth state (the hub renews it first, `auth_refresh_age`)."""
+        s = self.settings
+        url = f"{s.hub_api_url.rstrip('/')}/users/{s.hub_user}"
+        try:
+            response = await self._client().get(url, headers={"Authorization": f"token {s.hub_api_token}"})
+        except httpx.TimeoutException:
+            raise BackendTimeout("JupyterHub", f"the Hub API did not answer within {s.timeout:g} s") from None
+        except httpx.HTTPError:
+            raise BackendError("JupyterHub", "cannot reach the Hub API") from None
+        self.hub_count += 1
+        self._hub_checked = self._clock()
+        if response.status_code in (401, 403):
+            raise self._signin_required(f"The hub refused this server's token ({response.status_code})")
+        if response.status_code != 200:
+            raise BackendError("JupyterHub", f"the Hub API answered {response.status_code}")
+        try:
+            state = response.json().get("auth_state")
+        except (ValueError, AttributeError):
+            raise BackendError("JupyterHub", "the Hub API answered with no user model") from None
+        if not isinstance(state, dict):
+            raise BackendError(
+                "JupyterHub",
+                "the Hub API gave no auth_state: the hub's 'server' role needs admin:auth_state!user "
+                "(see the admin guide's hub page)",
+            )
+        tokens: dict[str, AccessToken] = {}
+        if isinstance(state.get("access_token"), str):
+            tokens[""] = _make_token(state["access_token"], "hub")
+        for service, entry in (state.get("exchanged") or {}).items():
+            if isinstance(entry, dict) and isinstance(entry.get("access_token"), str):
+                tokens[service] = _make_token(entry["access_token"], f"hub:{service}")
+        self._hub_tokens = tokens  # nothing else from the auth state is kept
 
     # --- talking to the issuer --------------------------------------------------
     def _client(self) -> httpx.AsyncClient:
@@ -266,7 +372,9 @@ class TokenManager:
         try:
             token = await self.access_token()
         except VREError as err:
-            error = ErrorBody(error=err.code, message=err.message)
+            error = ErrorResponse(
+                error=err.code, message=err.message, login_url=getattr(err, "login_url", None)
+            )
             return None, TokenState(configured=True, refreshable=self.can_refresh, error=error)
         claims = token.claims
         identity = None

@@ -3,7 +3,9 @@
 FOR DEVELOPMENT ONLY. It issues RS256-signed JWT access tokens with a short,
 configurable lifetime, refresh tokens (when `offline_access` is granted, as IAM
 does), client-credentials tokens, password-grant tokens for the test users and
-RFC 8693 token exchange with `audience`/`scope`. There is no browser login.
+RFC 8693 token exchange with `audience`/`scope`, the authorization-code flow
+(with PKCE) behind a username/password login page, and refresh-token revocation
+(RFC 7009 `/revoke`, plus an admin call that revokes every refresh token of a user).
 
 Environment: VRE_IAM_PORT (8181), VRE_IAM_HOST (127.0.0.1), VRE_IAM_ISSUER
 (http://HOST:PORT), VRE_IAM_TOKEN_LIFETIME (60 s), VRE_IAM_REFRESH_TOKEN_LIFETIME
@@ -19,14 +21,19 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from html import escape
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("AUTHLIB_INSECURE_TRANSPORT", "1")  # plain http on loopback
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer
-from authlib.oauth2.rfc6749 import ClientMixin, OAuth2Request, grants
+from authlib.oauth2 import OAuth2Error
+from authlib.oauth2.rfc6749 import AuthorizationCodeMixin, ClientMixin, OAuth2Request, grants
 from authlib.oauth2.rfc6749.errors import InvalidGrantError, InvalidRequestError, UnauthorizedClientError
+from authlib.oauth2.rfc7009 import RevocationEndpoint
+from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
 from flask import Flask, Response, jsonify, request
 from joserfc import jwt
@@ -36,6 +43,7 @@ from joserfc.jwk import KeySet, RSAKey
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
+CODE_LIFETIME_S = 120
 STAND_IN_HEADER = ("X-VRE-Devstack", "local IAM stand-in, for development only")
 
 
@@ -68,6 +76,8 @@ class Client(ClientMixin):
     secret: str
     grant_types: list[str]
     scopes: list[str]
+    # shell-style patterns, so that a dev hub on any loopback port can be registered once
+    redirect_uris: list[str] = field(default_factory=list)
 
     def get_client_id(self) -> str:
         return self.client_id
@@ -88,7 +98,7 @@ class Client(ClientMixin):
         return " ".join(wanted) if all(self._allows(s) for s in wanted) else None
 
     def check_redirect_uri(self, redirect_uri: str) -> bool:
-        return False
+        return any(fnmatchcase(redirect_uri, pattern) for pattern in self.redirect_uris)
 
     def check_client_secret(self, client_secret: str) -> bool:
         return secrets.compare_digest(self.secret, client_secret)
@@ -97,7 +107,7 @@ class Client(ClientMixin):
         return method in CLIENT_AUTH_METHODS
 
     def check_response_type(self, response_type: str) -> bool:
-        return False
+        return response_type == "code" and "authorization_code" in self.grant_types
 
     def check_grant_type(self, grant_type: str) -> bool:
         return grant_type in self.grant_types
@@ -132,18 +142,72 @@ class RefreshTokenStore:
             now = time.time()
             self._tokens = {k: v for k, v in self._tokens.items() if v.expires_at > now}
             self._tokens[token.token] = token
-            tmp = self._path.with_suffix(".tmp")
-            tmp.write_text(json.dumps({k: vars(v) for k, v in self._tokens.items()}))
-            tmp.chmod(0o600)
-            tmp.replace(self._path)
+            self._save()
 
     def get(self, token: str) -> RefreshToken | None:
         found = self._tokens.get(token)
         return found if found and found.expires_at > time.time() else None
 
+    def remove(self, keep: Any) -> int:
+        """Drop the tokens for which `keep(token)` is false; how many were dropped."""
+        with self._lock:
+            before = len(self._tokens)
+            self._tokens = {k: v for k, v in self._tokens.items() if keep(v)}
+            self._save()
+            return before - len(self._tokens)
+
+    def _save(self) -> None:
+        tmp = self._path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({k: vars(v) for k, v in self._tokens.items()}))
+        tmp.chmod(0o600)
+        tmp.replace(self._path)
+
+
+@dataclass
+class AuthorizationCode(AuthorizationCodeMixin):
+    code: str
+    client_id: str
+    redirect_uri: str
+    scope: str
+    username: str
+    nonce: str | None
+    code_challenge: str | None
+    code_challenge_method: str | None
+    expires_at: float
+
+    def get_redirect_uri(self) -> str:
+        return self.redirect_uri
+
+    def get_scope(self) -> str:
+        return self.scope
+
+    def get_nonce(self) -> str | None:
+        return self.nonce
+
+    def get_auth_time(self) -> int:
+        return int(self.expires_at - CODE_LIFETIME_S)
+
+
+def generated_users(spec: dict[str, Any] | None) -> dict[str, User]:
+    """Numbered users for load tests (e.g. vreload01..vreload16), all with the same password."""
+    if not spec:
+        return {}
+    users = {}
+    for number in range(1, int(spec["count"]) + 1):
+        name = f"{spec['prefix']}{number:02d}"
+        users[name] = User(
+            username=name,
+            password=spec["password"],
+            sub=f"{spec['sub_prefix']}1{number:011d}",  # apart from the named users' subs
+            name=f"Load user {number}",
+            email=f"{name}@vre.example.org",
+            groups=list(spec.get("groups", [])),
+        )
+    return users
+
 
 class Provider:
-    """Users, clients, signing key and refresh tokens of one issuer."""
+    """Users, clients, signing key, authorization codes and refresh tokens of one issuer."""
 
     def __init__(
         self, issuer: str, config: dict[str, Any], data_dir: Path, lifetime: int, refresh_lifetime: int
@@ -152,10 +216,13 @@ class Provider:
         self.lifetime = lifetime
         self.refresh_lifetime = refresh_lifetime
         self.users = {name: User(username=name, **info) for name, info in config["users"].items()}
+        self.users.update(generated_users(config.get("generated_users")))
         self.clients = {cid: Client(client_id=cid, **info) for cid, info in config["clients"].items()}
         data_dir.mkdir(parents=True, exist_ok=True)
         self.keys = KeySet([self._signing_key(data_dir / "signing-key.json")])
         self.refresh_tokens = RefreshTokenStore(data_dir / "refresh-tokens.json")
+        self.codes: dict[str, AuthorizationCode] = {}  # short-lived and single-use: memory is enough
+        self.admin_secret = str(config["admin"]["secret"])
 
     @staticmethod
     def _signing_key(path: Path) -> RSAKey:
@@ -247,6 +314,50 @@ class PasswordGrant(grants.ResourceOwnerPasswordCredentialsGrant):
         return user
 
 
+class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
+    """The browser flow a hub uses; the user signs in on this provider's login page."""
+
+    TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
+
+    def save_authorization_code(self, code: str, request: OAuth2Request) -> None:
+        payload = request.payload
+        self.server.provider.codes[code] = AuthorizationCode(
+            code=code,
+            client_id=request.client.client_id,
+            redirect_uri=payload.redirect_uri or "",
+            scope=request.client.get_allowed_scope(payload.scope) or "",
+            username=request.user.username,
+            nonce=payload.data.get("nonce"),
+            code_challenge=payload.data.get("code_challenge"),
+            code_challenge_method=payload.data.get("code_challenge_method"),
+            expires_at=time.time() + CODE_LIFETIME_S,
+        )
+
+    def query_authorization_code(self, code: str, client: Client) -> AuthorizationCode | None:
+        found = self.server.provider.codes.get(code)
+        if found and found.client_id == client.client_id and found.expires_at > time.time():
+            return found
+        return None
+
+    def delete_authorization_code(self, authorization_code: AuthorizationCode) -> None:
+        self.server.provider.codes.pop(authorization_code.code, None)
+
+    def authenticate_user(self, authorization_code: AuthorizationCode) -> User | None:
+        return self.server.provider.users.get(authorization_code.username)
+
+
+class Revocation(RevocationEndpoint):
+    """RFC 7009 for refresh tokens. JWT access tokens are not stored, so they run out on their own."""
+
+    CLIENT_AUTH_METHODS = CLIENT_AUTH_METHODS
+
+    def query_token(self, token_string: str, token_type_hint: str | None) -> RefreshToken | None:
+        return self.server.provider.refresh_tokens.get(token_string)
+
+    def revoke_token(self, token: RefreshToken, request: OAuth2Request) -> None:
+        self.server.provider.refresh_tokens.remove(lambda t: t.token != token.token)
+
+
 class ClientCredentialsGrant(grants.ClientCredentialsGrant):
     TOKEN_ENDPOINT_AUTH_METHODS = CLIENT_AUTH_METHODS
 
@@ -318,6 +429,8 @@ def create_app(provider: Provider) -> Flask:
     server.register_token_generator("default", TokenGenerator(provider))
     for grant in (PasswordGrant, ClientCredentialsGrant, RefreshTokenGrant, TokenExchangeGrant):
         server.register_grant(grant)
+    server.register_grant(AuthorizationCodeGrant, [CodeChallenge(required=False)])
+    server.register_endpoint(Revocation)
 
     @app.after_request
     def label(response: Response) -> Response:
@@ -330,13 +443,23 @@ def create_app(provider: Provider) -> Flask:
         return jsonify(
             {
                 "issuer": provider.issuer,
+                "authorization_endpoint": f"{provider.issuer}/authorize",
                 "token_endpoint": f"{provider.issuer}/token",
+                "revocation_endpoint": f"{provider.issuer}/revoke",
                 "jwks_uri": f"{provider.issuer}/jwk",
                 "userinfo_endpoint": f"{provider.issuer}/userinfo",
-                "grant_types_supported": ["password", "refresh_token", "client_credentials", TOKEN_EXCHANGE],
+                "grant_types_supported": [
+                    "authorization_code",
+                    "password",
+                    "refresh_token",
+                    "client_credentials",
+                    TOKEN_EXCHANGE,
+                ],
                 "token_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+                "revocation_endpoint_auth_methods_supported": CLIENT_AUTH_METHODS,
+                "code_challenge_methods_supported": ["S256", "plain"],
                 "scopes_supported": scopes,
-                "response_types_supported": ["token"],
+                "response_types_supported": ["code"],
                 "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256"],
                 "claims_supported": [
@@ -366,6 +489,51 @@ def create_app(provider: Provider) -> Flask:
     def token():
         return server.create_token_response()
 
+    @app.post("/revoke")
+    def revoke():
+        return server.create_endpoint_response(Revocation.ENDPOINT_NAME)
+
+    @app.route("/authorize", methods=["GET", "POST"])
+    def authorize():
+        """The login page: GET shows the form, POST checks the password and redirects with a code."""
+        try:
+            grant = server.get_consent_grant(end_user=None)
+        except OAuth2Error as exc:  # bad client or redirect URI: say so here, never redirect
+            return login_page(error=exc.description or exc.error), 400
+        if request.method == "GET":
+            return login_page()
+        user = provider.users.get(request.form.get("username", ""))
+        if user is None or not secrets.compare_digest(user.password, request.form.get("password", "")):
+            return login_page(error="Wrong username or password."), 401
+        return server.create_authorization_response(grant_user=user, grant=grant)
+
+    def login_page(error: str = "") -> str:
+        # The form posts back to the same URL, so the authorization request travels in its query.
+        notice = f'<p role="alert" class="error">{escape(error)}</p>' if error else ""
+        return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Sign in - dev IAM</title></head>
+<body><main>
+<h1>Sign in to the dev IAM</h1>
+<p>{escape(STAND_IN_HEADER[1])}</p>
+{notice}
+<form method="post" action="{escape(request.full_path)}">
+<label>Username <input name="username" autocomplete="username" required></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+<button type="submit">Sign in</button>
+</form>
+</main></body></html>"""
+
+    @app.post("/admin/users/<username>/revoke")
+    def revoke_user(username: str):
+        """Revoke every refresh token of a user (what an IAM admin does from the user's page)."""
+        auth = request.authorization
+        if auth is None or not secrets.compare_digest(auth.password or "", provider.admin_secret):
+            return jsonify({"error": "unauthorized", "error_description": "admin secret required"}), 401
+        if username not in provider.users:
+            return jsonify({"error": "not_found", "error_description": f"no user {username!r}"}), 404
+        revoked = provider.refresh_tokens.remove(lambda t: t.username != username)
+        return jsonify({"username": username, "revoked_refresh_tokens": revoked})
+
     @app.route("/userinfo", methods=["GET", "POST"])
     def userinfo():
         auth = request.headers.get("Authorization", "")
@@ -388,7 +556,11 @@ def publish(provider: Provider, path: Path) -> None:
         "note": STAND_IN_HEADER[1],
         "issuer": provider.issuer,
         "discovery_url": f"{provider.issuer}/.well-known/openid-configuration",
+        "authorization_endpoint": f"{provider.issuer}/authorize",
         "token_endpoint": f"{provider.issuer}/token",
+        "revocation_endpoint": f"{provider.issuer}/revoke",
+        "revoke_user_url": f"{provider.issuer}/admin/users/{{username}}/revoke",
+        "admin_secret": provider.admin_secret,
         "jwks_uri": f"{provider.issuer}/jwk",
         "userinfo_endpoint": f"{provider.issuer}/userinfo",
         "access_token_lifetime": provider.lifetime,
@@ -396,7 +568,12 @@ def publish(provider: Provider, path: Path) -> None:
         "client_secret": default.secret,
         "scope": "openid profile email offline_access",
         "clients": {
-            c.client_id: {"secret": c.secret, "grant_types": c.grant_types, "scopes": c.scopes}
+            c.client_id: {
+                "secret": c.secret,
+                "grant_types": c.grant_types,
+                "scopes": c.scopes,
+                "redirect_uris": c.redirect_uris,
+            }
             for c in provider.clients.values()
         },
         "users": {

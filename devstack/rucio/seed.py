@@ -48,6 +48,10 @@ from rucio.common.exception import (
     FileAlreadyExists,
 )
 
+# A second user (the hub tests: two users side by side), mapped from the IAM's asmith by OIDC only.
+SECOND_ACCOUNT = "asmith"
+SECOND_EMAIL = "asmith@vre.example.org"
+
 ALREADY_THERE = (Duplicate, DataIdentifierAlreadyExists, DuplicateContent, FileAlreadyExists)
 QUOTA_BYTES = 10 * 1024**4
 
@@ -145,23 +149,30 @@ def seed_accounts(client: Client) -> None:
         default=True,
         password=USER_PASSWORD,
     )
-    for scope, account in SCOPES.items():
+    ignore_existing(client.add_account, SECOND_ACCOUNT, "USER", SECOND_EMAIL)
+    for scope, account in {**SCOPES, f"user.{SECOND_ACCOUNT}": SECOND_ACCOUNT}.items():
         ignore_existing(client.add_scope, account, scope)
 
 
 def seed_oidc_identity(client: Client, lay: Layout) -> None:
-    """Map the IAM's jdoe (by sub and issuer) to the Rucio account jdoe, when the IAM published them."""
+    """Map the IAM's jdoe and asmith (by sub and issuer) to their Rucio accounts, when the IAM published them."""
     iam = iam_facts(lay)
-    identity = oidc_identity(iam, USER_USERNAME) if iam else None
-    if identity:
-        ignore_existing(
-            client.add_identity,
-            account=USER_ACCOUNT,
-            identity=identity,
-            authtype="OIDC",
-            email=USER_EMAIL,
-            default=True,
-        )
+    if not iam:
+        return
+    for username, account, email in (
+        (USER_USERNAME, USER_ACCOUNT, USER_EMAIL),
+        (SECOND_ACCOUNT, SECOND_ACCOUNT, SECOND_EMAIL),
+    ):
+        identity = oidc_identity(iam, username)
+        if identity:
+            ignore_existing(
+                client.add_identity,
+                account=account,
+                identity=identity,
+                authtype="OIDC",
+                email=email,
+                default=True,
+            )
 
 
 def seed_x509_identity(client: Client, lay: Layout) -> None:
@@ -202,7 +213,7 @@ def seed_rses(client: Client, lay: Layout) -> None:
         for destination in RSES:
             if source != destination:
                 ignore_existing(client.add_distance, source, destination, {"distance": 1})
-    for account in (ROOT_ACCOUNT, USER_ACCOUNT):
+    for account in (ROOT_ACCOUNT, USER_ACCOUNT, SECOND_ACCOUNT):
         for rse in RSES:
             client.set_local_account_limit(account, rse, QUOTA_BYTES)
 

@@ -80,3 +80,22 @@ if [[ $db == postgresql && ! -d "$pgdata" ]]; then
     || { cat "$home/logs/rucio-initdb.log" >&2; exit 1; }
   mv "$tmp" "$pgdata"
 fi
+
+# GeoIP: unless asked otherwise, the Rucio server sorts each file's replicas by distance, reading
+# /tmp/GeoLite2-City.mmdb (a path fixed in Rucio's replica_sorter) and, when it is missing,
+# trying to download it from MaxMind for every file (refused offline, and slow). MaxMind's own
+# test database, shipped in the `maxminddb` source distribution, lets it sort without that.
+# Shared by every dev stack on the machine (the path is Rucio's); written only when missing.
+geoip=/tmp/GeoLite2-City.mmdb
+if [[ ! -s $geoip ]]; then
+  tmp="$(mktemp -d)"
+  if "$venv/bin/python" -m pip download -q --disable-pip-version-check --no-deps --no-binary :all: \
+       "maxminddb==3.2.0" -d "$tmp" >"$home/logs/rucio-geoip.log" 2>&1; then
+    tar -xzf "$tmp"/maxminddb-3.2.0.tar.gz -C "$tmp" maxminddb-3.2.0/tests/data/test-data/GeoLite2-City-Test.mmdb
+    install -m 644 "$tmp"/maxminddb-3.2.0/tests/data/test-data/GeoLite2-City-Test.mmdb "$geoip.$$"
+    mv "$geoip.$$" "$geoip"
+  else
+    echo "rucio: could not fetch MaxMind's test GeoIP database (see logs/rucio-geoip.log)" >&2
+  fi
+  rm -rf "$tmp"
+fi

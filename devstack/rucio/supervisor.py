@@ -6,7 +6,7 @@
 1. the Rucio server (API and auth) under gunicorn on 127.0.0.1:$VRE_RUCIO_PORT;
 2. seed.py (accounts, scopes, RSEs, sample data; idempotent, ~1 s when all is there);
 3. the real Rucio daemons in loops, each its own process with a short sleep time:
-   judge-evaluator, judge-cleaner, conveyor-submitter (mock transfertool +
+   judge-evaluator, judge-cleaner, judge-injector, conveyor-submitter (mock transfertool +
    fts_standin.py's byte copy), conveyor-poller, conveyor-finisher;
 4. then publishes $VRE_DEVSTACK_HOME/services/rucio.json (health.sh waits for it).
 
@@ -190,6 +190,8 @@ def daemons(lay: Layout) -> list[Child]:
     argvs = {
         "judge-evaluator": ["rucio-judge-evaluator", "--sleep-time", SLEEP_S],
         "judge-cleaner": ["rucio-judge-cleaner", "--sleep-time", SLEEP_S],  # removes expired/deleted rules
+        # Rucio creates a rule on a large dataset in state INJECT and leaves its locks to this daemon
+        "judge-injector": ["rucio-judge-injector", "--sleep-time", SLEEP_S],
         "conveyor-submitter": ["rucio-conveyor-submitter", "--sleep-time", SLEEP_S],
         "conveyor-poller": ["rucio-conveyor-poller", "--sleep-time", SLEEP_S, "--older-than", "0"],
         "conveyor-finisher": ["rucio-conveyor-finisher", "--sleep-time", SLEEP_S],

@@ -1,7 +1,15 @@
+/// <reference types="node" />
+// Node is used to run the generated Python in a real interpreter.
+import { execFileSync } from 'child_process';
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+
 import {
   assignment,
   IMetadataHolder,
   kernelLanguage,
+  pathsAssignment,
   readAttachments,
   suggestVariable,
   variableProblem,
@@ -57,26 +65,89 @@ describe('variable names', () => {
 describe('assignments in the kernel language', () => {
   const tricky = '/mnt/a "b" $HOME\\c/é.root';
 
-  it('Python: a str or a list of str that evaluate back to the paths', () => {
+  it('Python: a str that evaluates back to the path', () => {
     expect(assignment('f', '/mnt/a.root', 'python')).toBe('f = "/mnt/a.root"');
-    expect(assignment('fs', ['/a', '/b'], 'python')).toBe('fs = ["/a", "/b"]');
-    expect(assignment('fs', [], 'python')).toBe('fs = []');
     // JSON string literals are valid Python literals with the same value.
     const literal = assignment('f', tricky, 'python').slice('f = '.length);
     expect(JSON.parse(literal)).toBe(tricky);
   });
 
-  it('R: <- with a character vector', () => {
+  it('R: <- with a string', () => {
     expect(assignment('f', '/a', 'r')).toBe('f <- "/a"');
-    expect(assignment('fs', ['/a', '/b'], 'r')).toBe('fs <- c("/a", "/b")');
-    expect(assignment('fs', [], 'r')).toBe('fs <- character(0)');
   });
 
   it('Julia: $ escaped so it is not interpolated', () => {
     expect(assignment('f', '/a/$x', 'julia')).toBe('f = "/a/\\$x"');
-    expect(assignment('fs', [], 'julia')).toBe('fs = String[]');
   });
 });
+
+describe('a collection read from its paths file', () => {
+  let folder: string;
+  beforeAll(() => {
+    folder = fs.mkdtempSync(path.join(os.tmpdir(), 'vre-paths-'));
+  });
+  afterAll(() => fs.rmSync(folder, { recursive: true, force: true }));
+
+  /** Run `code` in a real Python, then print what `variable` holds (or the error). */
+  function python(code: string, variable: string): string {
+    const probe = `${code}\nimport json; print(json.dumps(${variable}))`;
+    try {
+      return execFileSync('python3', ['-c', probe], {
+        encoding: 'utf-8',
+        maxBuffer: 64 << 20
+      });
+    } catch (error) {
+      return `error: ${(error as { stderr: string }).stderr}`;
+    }
+  }
+
+  it('Python: the list of paths, no literal per path, and no variable when the count is off', () => {
+    const paths = Array.from({ length: 100_000 }, (_, i) => `/mnt/${i}.root`);
+    paths[7] = tricky();
+    const file = path.join(folder, 'run2.paths');
+    fs.writeFileSync(file, paths.map(p => `${p}\n`).join(''));
+    const code = pathsAssignment(
+      'run2',
+      file,
+      100_000,
+      'user.jdoe:run2',
+      'python'
+    );
+    expect(code.length).toBeLessThan(500); // the paths are not in the code
+    expect(JSON.parse(python(code, 'run2'))).toEqual(paths);
+    const short = python(
+      pathsAssignment('run2', file, 100_001, 'user.jdoe:run2', 'python'),
+      'run2'
+    );
+    expect(short).toContain(
+      'RuntimeError: user.jdoe:run2: the list of its 100001 files changed'
+    );
+  });
+
+  it('Python: an empty list for an empty file', () => {
+    const file = path.join(folder, 'empty.paths');
+    fs.writeFileSync(file, '');
+    expect(
+      python(pathsAssignment('none', file, 0, 's:e', 'python'), 'none')
+    ).toBe('[]\n');
+  });
+
+  it('R and Julia: read the lines, check the count, assign only then', () => {
+    expect(pathsAssignment('run2', '/r/a.paths', 3, 's:d', 'r')).toBe(
+      'local({ paths <- readLines("/r/a.paths", encoding = "UTF-8"); ' +
+        'if (length(paths) != 3) stop("s:d: the list of its 3 files changed while it was read; inject again"); ' +
+        'assign("run2", paths, envir = globalenv()) })'
+    );
+    expect(pathsAssignment('run2', '/r/$a.paths', 3, 's:d', 'julia')).toBe(
+      'run2 = let paths = readlines("/r/\\$a.paths"); length(paths) == 3 || ' +
+        'error("s:d: the list of its 3 files changed while it was read; inject again"); paths end'
+    );
+  });
+});
+
+function tricky(): string {
+  return '/mnt/a "b" $HOME\\c/é.root';
+}
 
 describe('attachments in notebook metadata', () => {
   it('are stored as DIDs under vre.rucio_attachments, keeping other vre keys', () => {

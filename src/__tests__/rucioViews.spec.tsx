@@ -4,7 +4,7 @@ import { Signal } from '@lumino/signaling';
 import { act, fireEvent, render, screen } from '@testing-library/react';
 import React from 'react';
 
-import { IMetadataHolder } from '../rucio/attachments';
+import { IMetadataHolder, pathsAssignment } from '../rucio/attachments';
 import { AttachmentInjector, INotebookHandle } from '../rucio/injector';
 import { underRoot } from '../rucio/RucioView';
 import {
@@ -167,17 +167,64 @@ class FakeNotebook implements INotebookHandle {
 
 describe('AttachmentInjector', () => {
   let available: Set<string>;
+  let checking: Set<string>;
   let notebook: FakeNotebook;
   let injector: AttachmentInjector;
+  const task = {
+    id: 't1',
+    kind: 'rucio.resolve',
+    title: 'Resolve s:big',
+    state: 'running',
+    progress: { done: 2000, total: 5000, unit: 'files' },
+    error: null,
+    result: null,
+    created_at: '2026-11-30T04:00:00Z',
+    updated_at: '2026-11-30T04:00:01Z'
+  };
   const service = {
     resolve: async (attachments: IAttachment[]) =>
-      attachments.map((a): IResolvedAttachment => ({
-        ...a,
-        value: available.has(a.did) ? [`/mnt/${a.did}/1`] : null,
-        error: available.has(a.did)
-          ? null
-          : { error: 'not_available', message: `${a.did} is not available` }
-      }))
+      attachments.map((a): IResolvedAttachment => {
+        const answer = {
+          ...a,
+          value: null,
+          paths_file: null,
+          files: null,
+          missing: null,
+          task: null
+        };
+        if (checking.delete(a.did)) {
+          return { ...answer, task, error: null } as IResolvedAttachment;
+        }
+        if (a.did === 's:partial') {
+          return {
+            ...answer,
+            files: 3,
+            missing: 2,
+            error: {
+              error: 'not_available',
+              message:
+                's:partial is not available yet: 2 of 3 files are missing'
+            }
+          } as IResolvedAttachment;
+        }
+        if (a.did === 's:one.root') {
+          return { ...answer, value: '/mnt/one.root', error: null };
+        }
+        return available.has(a.did)
+          ? {
+              ...answer,
+              paths_file: `/run/${a.did}.paths`,
+              files: 2,
+              error: null
+            }
+          : ({
+              ...answer,
+              error: {
+                error: 'not_available',
+                message: `${a.did} is not available`
+              }
+            } as IResolvedAttachment);
+      })
   } as unknown as RucioService;
 
   async function settled() {
@@ -186,8 +233,19 @@ describe('AttachmentInjector', () => {
     }
   }
 
+  function until(state: string, variable: string): Promise<void> {
+    return new Promise<void>(resolve =>
+      injector.changed.connect(() => {
+        if (injector.stateOf(variable).state === state) {
+          resolve();
+        }
+      })
+    );
+  }
+
   beforeEach(() => {
     available = new Set(['s:ready']);
+    checking = new Set();
     notebook = new FakeNotebook();
     injector = new AttachmentInjector({
       notebook,
@@ -200,20 +258,31 @@ describe('AttachmentInjector', () => {
 
   afterEach(() => injector.dispose());
 
-  it('injects an attachment silently, without history, when it is added', async () => {
+  it('injects a collection silently, without history, as its list of paths read from a file', async () => {
     injector.set({ instance: 'vre', did: 's:ready', variable: 'events' });
+    injector.set({ instance: 'vre', did: 's:one.root', variable: 'one' });
     await settled();
     expect(notebook.kernelObject!.executed).toEqual([
       expect.objectContaining({
-        code: 'events = ["/mnt/s:ready/1"]',
+        code: [
+          pathsAssignment(
+            'events',
+            '/run/s:ready.paths',
+            2,
+            's:ready',
+            'python'
+          ),
+          'one = "/mnt/one.root"'
+        ].join('\n'),
         silent: true,
         store_history: false
       })
     ]);
-    expect(injector.stateOf('events').state).toBe('injected');
+    expect(injector.stateOf('events')).toEqual({ state: 'injected', files: 2 });
     expect(notebook.data.vre).toEqual({
       rucio_attachments: [
-        { instance: 'vre', did: 's:ready', variable: 'events' }
+        { instance: 'vre', did: 's:ready', variable: 'events' },
+        { instance: 'vre', did: 's:one.root', variable: 'one' }
       ]
     });
   });
@@ -227,9 +296,24 @@ describe('AttachmentInjector', () => {
     notebook.statusChanged.emit('idle');
     await settled();
     expect(notebook.kernelObject!.executed.map(e => e.code)).toEqual([
-      'events = ["/mnt/s:ready/1"]',
-      'events <- c("/mnt/s:ready/1")'
+      pathsAssignment('events', '/run/s:ready.paths', 2, 's:ready', 'python'),
+      pathsAssignment('events', '/run/s:ready.paths', 2, 's:ready', 'r')
     ]);
+  });
+
+  it('never injects part of a collection: it waits, saying how many files are missing', async () => {
+    injector.set({ instance: 'vre', did: 's:ready', variable: 'events' });
+    injector.set({ instance: 'vre', did: 's:partial', variable: 'partial' });
+    await settled();
+    expect(injector.stateOf('partial')).toEqual({
+      state: 'waiting',
+      files: 3,
+      missing: 2,
+      message: 's:partial is not available yet: 2 of 3 files are missing'
+    });
+    const code = notebook.kernelObject!.executed.map(e => e.code).join('\n');
+    expect(code).toContain('events');
+    expect(code).not.toContain('partial');
   });
 
   it('reports what is not available, and injects it once it is', async () => {
@@ -241,16 +325,24 @@ describe('AttachmentInjector', () => {
     });
     expect(notebook.kernelObject!.executed).toEqual([]);
     available.add('s:later');
-    await new Promise<void>(resolve =>
-      injector.changed.connect(() => {
-        if (injector.stateOf('later').state === 'injected') {
-          resolve();
-        }
-      })
-    );
+    await until('injected', 'later');
     expect(notebook.kernelObject!.executed.map(e => e.code)).toEqual([
-      'later = ["/mnt/s:later/1"]'
+      pathsAssignment('later', '/run/s:later.paths', 2, 's:later', 'python')
     ]);
+  });
+
+  it('shows the progress of a large collection being checked, then injects it', async () => {
+    available.add('s:big');
+    checking.add('s:big');
+    injector.set({ instance: 'vre', did: 's:big', variable: 'big' });
+    await settled();
+    expect(injector.stateOf('big')).toEqual({
+      state: 'resolving',
+      message: 'checking its files: 2000 of 5000'
+    });
+    expect(notebook.kernelObject!.executed).toEqual([]);
+    await until('injected', 'big');
+    expect(notebook.kernelObject!.executed).toHaveLength(1);
   });
 
   it('says so for a kernel language it cannot write', async () => {

@@ -329,6 +329,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/vre/api/rucio/{instance}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read every byte of DIDs' files where notebooks read them, comparing adler32 (a task) */
+        post: operations["postRucioInstanceVerify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/vre/api/rucio/{instance}/download": {
         parameters: {
             query?: never;
@@ -1141,6 +1158,11 @@ export type components = {
             items: components["schemas"]["DIDItem"][];
             /** Next Cursor */
             next_cursor: string | null;
+            /**
+             * Availability
+             * @default null
+             */
+            availability: components["schemas"]["Availability"][] | null;
         };
         /** DeletedWorkflow */
         DeletedWorkflow: {
@@ -1302,6 +1324,11 @@ export type components = {
             message: string;
             /** Backend */
             backend?: string;
+            /**
+             * Login Url
+             * @default null
+             */
+            login_url?: string | null;
         };
         /**
          * ExtensionStatus
@@ -1798,7 +1825,24 @@ export type components = {
              * Value
              * @default null
              */
-            value: string | string[] | null;
+            value: string | null;
+            /**
+             * Paths File
+             * @default null
+             */
+            paths_file: string | null;
+            /**
+             * Files
+             * @default null
+             */
+            files: number | null;
+            /**
+             * Missing
+             * @default null
+             */
+            missing: number | null;
+            /** @default null */
+            task: components["schemas"]["TaskInfo"] | null;
             /** @default null */
             error: components["schemas"]["ErrorBody"] | null;
         };
@@ -2121,7 +2165,7 @@ export type components = {
              * Source
              * @default null
              */
-            source: ("environment" | "file" | "refresh") | null;
+            source: ("environment" | "file" | "refresh" | "hub") | null;
             /**
              * Expires At
              * @default null
@@ -2133,7 +2177,7 @@ export type components = {
              */
             refreshable: boolean;
             /** @default null */
-            error: components["schemas"]["ErrorBody"] | null;
+            error: components["schemas"]["ErrorResponse"] | null;
         };
         /** ValidationMessage */
         ValidationMessage: {
@@ -2788,6 +2832,8 @@ export interface operations {
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
                 cursor?: string;
+                /** @description `1`: each file's state on the mounted RSE too (replica mode). */
+                availability?: string;
             };
             header?: never;
             path: {
@@ -2933,6 +2979,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AvailabilityList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
+    postRucioInstanceVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                instance: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DIDList"];
+            };
+        };
+        responses: {
+            /** @description Accepted: a background task */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskInfo"];
                 };
             };
             400: components["responses"]["BadRequest"];

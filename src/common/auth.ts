@@ -1,7 +1,7 @@
 import { ServerConnection } from '@jupyterlab/services';
 
 import { PolledModel } from './polled';
-import { requestAPI } from './request';
+import { requestAPI, signinRequired } from './request';
 import type { ServiceName } from './connection';
 import type { Schema } from './api';
 
@@ -29,6 +29,26 @@ export class AuthModel extends PolledModel<IAuthStatus> {
   constructor(options: AuthModel.IOptions) {
     super('jupyterlab-vre:auth', options.refreshSeconds);
     this._serverSettings = options.serverSettings;
+    this._refreshSeconds = options.refreshSeconds;
+    signinRequired.connect(this._onSigninRequired, this);
+  }
+
+  /**
+   * The hub's login page while the hub cannot renew the user's IAM tokens, else null.
+   * Set by any endpoint's `signin_required` answer; cleared by the next good status,
+   * so the open tab goes on working once the user has signed in again.
+   */
+  get signinUrl(): string | null {
+    const error = this._status?.token.error;
+    if (error?.error === 'signin_required' && error.login_url) {
+      return error.login_url;
+    }
+    return this._signinUrl;
+  }
+
+  dispose(): void {
+    signinRequired.disconnect(this._onSigninRequired, this);
+    super.dispose();
   }
 
   /** The last status; null until the first answer. */
@@ -67,6 +87,22 @@ export class AuthModel extends PolledModel<IAuthStatus> {
 
   protected apply(status: IAuthStatus): void {
     this._status = status;
+    const waiting = status.token.error?.error === 'signin_required';
+    if (!waiting) {
+      this._signinUrl = null;
+    }
+    if (waiting !== this._waiting) {
+      // while the user signs in (in another tab) look often, to clear the message soon after
+      this._waiting = waiting;
+      this.pollEvery(waiting ? SIGNIN_POLL_SECONDS : this._refreshSeconds);
+    }
+  }
+
+  private _onSigninRequired(_: unknown, loginUrl: string): void {
+    if (this._signinUrl !== loginUrl) {
+      this._signinUrl = loginUrl;
+      void this.refresh();
+    }
   }
 
   private async _change(
@@ -91,7 +127,13 @@ export class AuthModel extends PolledModel<IAuthStatus> {
 
   private _serverSettings: ServerConnection.ISettings;
   private _status: IAuthStatus | null = null;
+  private _refreshSeconds: number;
+  private _signinUrl: string | null = null;
+  private _waiting = false;
 }
+
+/** How often the sign-in state is checked while the user is asked to sign in again. */
+const SIGNIN_POLL_SECONDS = 3;
 
 export namespace AuthModel {
   export interface IOptions {

@@ -15,6 +15,7 @@ import React from 'react';
 
 import { IVREConnection, ServiceName } from './connection';
 import { ConnectionView } from './ConnectionView';
+import { SigninNotice } from './SigninNotice';
 import { StatusView } from './StatusView';
 import { TasksView } from './TasksView';
 
@@ -82,6 +83,7 @@ export async function addSidebarPanel(
       <header className="jp-vre-Panel-header">
         <h2>{title}</h2>
       </header>
+      <SigninNotice auth={connection.auth} trans={trans} />
       <ConnectionView auth={connection.auth} service={service} trans={trans} />
       <StatusView load={load} trans={trans} refreshSeconds={refreshSeconds} />
       {content?.({ app, connection, trans, settings })}

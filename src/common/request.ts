@@ -1,5 +1,6 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
+import { Signal } from '@lumino/signaling';
 import type { Schema } from './api';
 
 /** Where every endpoint of the three server extensions lives. */
@@ -16,7 +17,9 @@ export class VREAPIError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly backend?: string
+    readonly backend?: string,
+    /** With `signin_required`: the hub's login page. */
+    readonly loginUrl?: string
   ) {
     super(message);
     this.name = 'VREAPIError';
@@ -37,7 +40,14 @@ interface IErrorBody {
   error?: unknown;
   message?: unknown;
   backend?: unknown;
+  login_url?: unknown;
 }
+
+/**
+ * Emitted with the hub's login URL whenever any endpoint answers `signin_required`
+ * (the hub cannot renew the user's IAM tokens), so every panel can say so at once.
+ */
+export const signinRequired = new Signal<object, string>({});
 
 async function readJSON(response: Response): Promise<unknown> {
   const text = await response.text();
@@ -52,11 +62,17 @@ function errorFrom(response: Response, body: unknown): VREAPIError {
   ) {
     const backend =
       typeof payload.backend === 'string' ? payload.backend : undefined;
+    const loginUrl =
+      typeof payload.login_url === 'string' ? payload.login_url : undefined;
+    if (payload.error === 'signin_required' && loginUrl) {
+      signinRequired.emit(loginUrl);
+    }
     return new VREAPIError(
       response.status,
       payload.error,
       payload.message,
-      backend
+      backend,
+      loginUrl
     );
   }
   if (response.status === 404) {

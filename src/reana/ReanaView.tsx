@@ -5,6 +5,7 @@ import React, { useCallback, useEffect, useState } from 'react';
 
 import { IVREConnection } from '../common/connection';
 import { asAPIError } from '../common/request';
+import { usePoll } from '../common/polled';
 import { formatBytes } from '../common/TasksView';
 import {
   IReanaConnection,
@@ -297,25 +298,10 @@ function WorkflowDetails(props: IDetailsProps): JSX.Element {
     }
   }, [id, model]);
 
-  useEffect(() => {
-    let timer: number | undefined;
-    let stopped = false;
-    const tick = async () => {
-      const current = await load();
-      if (
-        !stopped &&
-        current &&
-        (isRunning(current) || current.status === 'created')
-      ) {
-        timer = window.setTimeout(() => void tick(), ACTIVE_SECONDS * 1000);
-      }
-    };
-    void tick();
-    return () => {
-      stopped = true;
-      window.clearTimeout(timer);
-    };
-  }, [load]);
+  // Every ACTIVE_SECONDS while the run may still change; once when it has ended.
+  const active =
+    workflow === null || isRunning(workflow) || workflow.status === 'created';
+  usePoll(`vre-reana-workflow-${id}`, load, active ? ACTIVE_SECONDS : 0);
 
   const act = async (action: () => Promise<unknown>) => {
     setBusy(true);

@@ -6,6 +6,13 @@ import { AuthModel } from '../common/auth';
 import { asAPIError } from '../common/request';
 import { ISecret, ReanaClient, SecretSource } from './api';
 
+/** What the server lets become a REANA secret (reana_ext.service.FORWARDABLE). */
+const FORWARDABLE = new Set([
+  'rucio:username',
+  'rucio:password',
+  'zenodo:token'
+]);
+
 interface ISourceOption {
   label: string;
   source: SecretSource;
@@ -28,6 +35,9 @@ export function secretSources(
       continue;
     }
     for (const field of connection.fields) {
+      if (!FORWARDABLE.has(`${connection.service}:${field}`)) {
+        continue;
+      }
       options.push({
         label: `${connection.display_name}: ${field.replace('_', ' ')}`,
         source: {

@@ -30,6 +30,10 @@ export function attachmentsStatus(
             return `${a.variable} (${a.did}): ${state.message ?? trans.__('not injected yet')}`;
           })
           .join('\n');
+        // A collection missing some files counts as waiting, never as injected.
+        const incomplete = waiting.filter(
+          a => (injector.stateOf(a.variable).missing ?? 0) > 0
+        ).length;
         const injected = attachments.length - waiting.length;
         return (
           <button
@@ -39,6 +43,7 @@ export function attachmentsStatus(
             data-injections={injector.injections}
             data-injected={injected}
             data-waiting={waiting.length}
+            data-incomplete={incomplete}
             title={detail || trans.__('All Rucio attachments are injected.')}
             onClick={open}
           >

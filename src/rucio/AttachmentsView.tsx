@@ -8,9 +8,22 @@ import { NotebookAttachments } from './notebooks';
 function stateLabel(state: IAttachmentState, trans: TranslationBundle): string {
   switch (state.state) {
     case 'injected':
-      return trans.__('Injected');
+      return state.files !== undefined
+        ? trans._n('Injected (%1 file)', 'Injected (%1 files)', state.files)
+        : trans.__('Injected');
+    case 'resolving':
+      return trans.__('Checking');
     case 'waiting':
-      return trans.__('Waiting');
+      // A collection that is not whole is never injected: say how much of it is missing.
+      return state.missing !== undefined && state.files !== undefined
+        ? trans.__(
+            'Waiting: %1 of %2 files missing',
+            state.missing,
+            state.files
+          )
+        : trans.__('Waiting');
+    case 'stopped':
+      return trans.__('Check cancelled');
     case 'unsupported':
       return trans.__('Not injected');
     default:

@@ -481,6 +481,7 @@ function DIDActions(props: IRucioViewProps & { node: DIDNode }): JSX.Element {
     setMessage(null);
     setDetails(null);
   }, [node]);
+  useEffect(() => model.select(node), [node]); // what "Verify checksums" works on
 
   const instance = model.instance!;
   const state = model.stateOf(node.did);

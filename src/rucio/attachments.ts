@@ -88,30 +88,51 @@ function literal(text: string, language: KernelLanguage): string {
   return language === 'julia' ? json.replace(/\$/g, '\\$') : json;
 }
 
-/** The statement that assigns `value` to `variable` in the kernel's language. */
+/** The statement that assigns a file's path to `variable` in the kernel's language. */
 export function assignment(
   variable: string,
-  value: string | string[],
+  value: string,
   language: KernelLanguage
 ): string {
-  if (typeof value === 'string') {
-    const text = literal(value, language);
-    return language === 'r'
-      ? `${variable} <- ${text}`
-      : `${variable} = ${text}`;
-  }
-  const items = value.map(v => literal(v, language)).join(', ');
+  const text = literal(value, language);
+  return language === 'r' ? `${variable} <- ${text}` : `${variable} = ${text}`;
+}
+
+/**
+ * The statement that reads a collection's paths into `variable`: the server
+ * wrote them to `pathsFile`, one per line, so no path is pasted as code (a
+ * million literals would not do). The variable is set only when the file
+ * holds `count` paths; otherwise the kernel raises an error naming the DID.
+ */
+export function pathsAssignment(
+  variable: string,
+  pathsFile: string,
+  count: number,
+  did: string,
+  language: KernelLanguage
+): string {
+  const file = literal(pathsFile, language);
+  const problem = literal(
+    `${did}: the list of its ${count} files changed while it was read; inject again`,
+    language
+  );
   switch (language) {
     case 'python':
-      return `${variable} = [${items}]`;
+      return (
+        `${variable} = __import__("pathlib").Path(${file}).read_text(encoding="utf-8").splitlines()\n` +
+        `if len(${variable}) != ${count}: del ${variable}; raise RuntimeError(${problem})`
+      );
     case 'r':
-      return value.length
-        ? `${variable} <- c(${items})`
-        : `${variable} <- character(0)`;
+      return (
+        `local({ paths <- readLines(${file}, encoding = "UTF-8"); ` +
+        `if (length(paths) != ${count}) stop(${problem}); ` +
+        `assign(${literal(variable, language)}, paths, envir = globalenv()) })`
+      );
     case 'julia':
-      return value.length
-        ? `${variable} = [${items}]`
-        : `${variable} = String[]`;
+      return (
+        `${variable} = let paths = readlines(${file}); ` +
+        `length(paths) == ${count} || error(${problem}); paths end`
+      );
   }
 }
 

@@ -11,6 +11,7 @@ import {
   IMetadataHolder,
   kernelLanguage,
   KernelLanguage,
+  pathsAssignment,
   readAttachments,
   writeAttachments
 } from './attachments';
@@ -19,11 +20,28 @@ import { IAttachment, IResolvedAttachment, RucioService } from './service';
 /** Most attachments one resolve call takes (the server's limit). */
 const RESOLVE_BATCH = 50;
 
+/** Milliseconds between resolve calls while the server checks a large collection. */
+const RESOLVING_INTERVAL = 1000;
+
 /** Where one attachment stands in the notebook's current kernel. */
 export interface IAttachmentState {
-  state: 'pending' | 'injected' | 'waiting' | 'unsupported';
-  /** Why it is not injected (a server or kernel message). */
+  /**
+   * `resolving`: the server is checking a collection's files; `waiting`: not
+   * available yet (retried); `stopped`: its check was cancelled (not retried
+   * until the kernel restarts or the attachments change).
+   */
+  state:
+    | 'pending'
+    | 'injected'
+    | 'resolving'
+    | 'waiting'
+    | 'stopped'
+    | 'unsupported';
+  /** Why it is not injected (a server or kernel message), or how far the check is. */
   message?: string;
+  /** A collection's file count and how many of them are missing, when known. */
+  files?: number;
+  missing?: number;
 }
 
 /** What the injector needs of a notebook: its metadata and its kernel. */
@@ -102,11 +120,22 @@ export class AttachmentInjector {
     this._write(this.attachments.filter(a => a.variable !== variable));
   }
 
-  /** Resolve and assign every attachment in the running kernel now. */
-  async inject(): Promise<void> {
-    const run = ++this._run;
+  /**
+   * Resolve and assign every attachment in the running kernel now; with
+   * `outstanding`, only those not injected yet (retries do not check a
+   * million-file collection again once it is in the kernel).
+   */
+  async inject(outstanding = false): Promise<void> {
     const kernel = this._notebook.kernel();
-    const attachments = this.attachments;
+    const attachments = this.attachments.filter(
+      a =>
+        !outstanding ||
+        !['injected', 'stopped'].includes(this.stateOf(a.variable).state)
+    );
+    if (outstanding && kernel && attachments.length === 0) {
+      return;
+    }
+    const run = ++this._run;
     if (!kernel || attachments.length === 0) {
       this._states.clear();
       this._stopRetry();
@@ -151,30 +180,69 @@ export class AttachmentInjector {
     if (run !== this._run) {
       return;
     }
-    const ready = resolved.filter(r => r.value !== null && !r.error);
+    const statements: [string, string][] = [];
     for (const item of resolved) {
-      if (item.error || item.value === null) {
-        this._states.set(item.variable, {
-          state: 'waiting',
-          message: item.error?.message
-        });
+      const state = this._resolvedState(item);
+      if (state) {
+        this._states.set(item.variable, state);
+      } else {
+        statements.push([
+          item.variable,
+          item.paths_file
+            ? pathsAssignment(
+                item.variable,
+                item.paths_file,
+                item.files ?? 0,
+                item.did,
+                language
+              )
+            : assignment(item.variable, item.value!, language)
+        ]);
       }
     }
-    if (ready.length) {
-      const code = ready
-        .map(r => assignment(r.variable, r.value!, language!))
-        .join('\n');
+    if (statements.length) {
+      const code = statements.map(([, statement]) => statement).join('\n');
       const failure = await this._execute(kernel, code);
-      for (const item of ready) {
+      for (const [variable] of statements) {
+        const files = resolved.find(r => r.variable === variable)?.files;
         this._states.set(
-          item.variable,
+          variable,
           failure
             ? { state: 'waiting', message: failure }
-            : { state: 'injected' }
+            : { state: 'injected', files: files ?? undefined }
         );
       }
     }
     this._finish(run, attachments);
+  }
+
+  /** The state of an attachment the server did not resolve, or null when it can be assigned. */
+  private _resolvedState(item: IResolvedAttachment): IAttachmentState | null {
+    const counts = {
+      files: item.files ?? undefined,
+      missing: item.missing ?? undefined
+    };
+    if (item.task) {
+      const { done, total } = item.task.progress;
+      return {
+        state: 'resolving',
+        message: total
+          ? this._trans.__('checking its files: %1 of %2', done, total)
+          : this._trans.__('checking its files: %1', done)
+      };
+    }
+    if (item.error) {
+      const stopped = item.error.error === 'resolve_cancelled';
+      return {
+        state: stopped ? 'stopped' : 'waiting',
+        message: item.error.message,
+        ...counts
+      };
+    }
+    if (item.paths_file || item.value) {
+      return null;
+    }
+    return { state: 'waiting', ...counts };
   }
 
   dispose(): void {
@@ -184,6 +252,7 @@ export class AttachmentInjector {
     this._disposed = true;
     this._run++;
     this._stopRetry();
+    clearTimeout(this._resolving);
     Signal.clearData(this);
   }
 
@@ -224,6 +293,16 @@ export class AttachmentInjector {
       a => this.stateOf(a.variable).state === 'waiting'
     );
     this._changed.emit();
+    if (attachments.some(a => this.stateOf(a.variable).state === 'resolving')) {
+      // Collect the check's outcome soon; the back-off is for what is not there yet.
+      clearTimeout(this._resolving);
+      this._resolving = setTimeout(() => {
+        if (run === this._run && !this._disposed) {
+          void this.inject(true);
+        }
+      }, RESOLVING_INTERVAL);
+      return;
+    }
     if (waiting.length === 0) {
       this._stopRetry();
       this._reported = false;
@@ -251,7 +330,7 @@ export class AttachmentInjector {
     this._poll = new Poll({
       name: 'jupyterlab-vre:rucio-attachments',
       factory: async () => {
-        await this.inject();
+        await this.inject(true);
         if (this._poll && this._hasWaiting()) {
           throw new Error('still waiting'); // backs off
         }
@@ -337,6 +416,7 @@ export class AttachmentInjector {
   private _notebook: INotebookHandle;
   private _poll: Poll | null = null;
   private _reported = false;
+  private _resolving: ReturnType<typeof setTimeout> | undefined = undefined;
   private _retry: { interval: number; max: number };
   private _run = 0;
   private _service: RucioService;

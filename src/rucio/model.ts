@@ -184,11 +184,24 @@ export class RucioModel {
     }
     node.expanded = !node.expanded;
     if (node.expanded && !node.children) {
-      node.children = this._listing(
-        cursor =>
-          this.service.content(instance.name, node.did, PAGE_SIZE, cursor),
-        node.depth + 1
-      );
+      // In replica mode a page comes with its files' states, asked with the listing itself.
+      const replica = instance.mode === 'replica';
+      node.children = this._listing(async cursor => {
+        const page = await this.service.content(
+          instance.name,
+          node.did,
+          PAGE_SIZE,
+          cursor,
+          replica
+        );
+        page.availability?.forEach(file =>
+          this._states.set(file.did, {
+            state: file.state,
+            path: file.path ?? undefined
+          })
+        );
+        return page;
+      }, node.depth + 1);
     }
     this._structureChanged();
     return node.expanded ? node.children!.loadMore() : Promise.resolve();
@@ -274,6 +287,32 @@ export class RucioModel {
   async makeAvailable(node: DIDNode): Promise<ITaskInfo> {
     const instance = this._requireInstance();
     const task = await this.service.makeAvailable(instance, [node.did]);
+    this._follow(node, task);
+    return task;
+  }
+
+  /** The DID whose actions the panel shows (commands such as "Verify checksums" work on it). */
+  get selected(): DIDNode | null {
+    return this._selected;
+  }
+
+  /** Set the selected DID; returns how to unset it (a React effect's clean-up). */
+  select(node: DIDNode): () => void {
+    this._selected = node;
+    return () => {
+      if (this._selected === node) {
+        this._selected = null;
+      }
+    };
+  }
+
+  /**
+   * Start reading every byte of a DID's files where notebooks read them,
+   * comparing Rucio's adler32: a task with progress in bytes.
+   */
+  async verifyChecksums(node: DIDNode): Promise<ITaskInfo> {
+    const instance = this._requireInstance();
+    const task = await this.service.verify(instance, [node.did]);
     this._follow(node, task);
     return task;
   }
@@ -420,4 +459,5 @@ export class RucioModel {
   private _states = new Map<string, IDIDState>();
   private _statesChanged = new Signal<this, void>(this);
   private _started = new Map<string, ITaskInfo>();
+  private _selected: DIDNode | null = null;
 }

@@ -51,6 +51,7 @@ export const rucioPlugin = sidebarPanelPlugin({
 export const CommandIDs = {
   attach: 'jupyterlab-vre:rucio-attach',
   inject: 'jupyterlab-vre:rucio-inject',
+  verify: 'jupyterlab-vre:rucio-verify',
   upload: 'jupyterlab-vre:rucio-upload'
 };
 
@@ -116,7 +117,40 @@ export const rucioNotebookPlugin: JupyterFrontEndPlugin<void> = {
       isEnabled: hasNotebook,
       execute: () => notebooks.current?.inject()
     });
-    for (const command of [CommandIDs.attach, CommandIDs.inject]) {
+    app.commands.addCommand(CommandIDs.verify, {
+      label: trans.__('Verify the checksums of the selected Rucio DID'),
+      caption: trans.__(
+        'Read every byte of its files where notebooks read them and compare them with Rucio’s adler32'
+      ),
+      isEnabled: () => model.selected !== null,
+      execute: async () => {
+        const node = model.selected;
+        if (!node) {
+          return;
+        }
+        try {
+          await model.verifyChecksums(node);
+          Notification.info(
+            trans.__('Verifying the checksums of %1…', node.did),
+            { autoClose: 3000 }
+          );
+        } catch (error) {
+          Notification.error(
+            trans.__(
+              'Verify checksums of %1 failed: %2',
+              node.did,
+              asAPIError(error).message
+            ),
+            { autoClose: false }
+          );
+        }
+      }
+    });
+    for (const command of [
+      CommandIDs.attach,
+      CommandIDs.inject,
+      CommandIDs.verify
+    ]) {
       palette?.addItem({ command, category: trans.__(PALETTE_CATEGORY) });
     }
   }

@@ -102,16 +102,21 @@ export class RucioService {
     return this._get(`${this._at(instance)}/dids/search`, params);
   }
 
+  /** A page of a collection's content; with `availability`, its files' states too (replica mode). */
   content(
     instance: string,
     did: string,
     limit: number,
-    cursor: string | null
+    cursor: string | null,
+    availability = false
   ): Promise<IDIDPage> {
     const params: [string, string][] = [
       ['did', did],
       ['limit', String(limit)]
     ];
+    if (availability) {
+      params.push(['availability', '1']);
+    }
     if (cursor) {
       params.push(['cursor', cursor]);
     }
@@ -140,6 +145,11 @@ export class RucioService {
 
   makeAvailable(instance: string, dids: string[]): Promise<ITaskInfo> {
     return this._post(`${this._at(instance)}/make-available`, { dids });
+  }
+
+  /** Read every byte of the DIDs' files where notebooks read them, comparing adler32 (a task). */
+  verify(instance: string, dids: string[]): Promise<ITaskInfo> {
+    return this._post(`${this._at(instance)}/verify`, { dids });
   }
 
   download(instance: string, dids: string[]): Promise<ITaskInfo> {

@@ -162,9 +162,10 @@ def cancelled(lab: Lab, stack, proxies, upload_dataset_module) -> Iterator[dict[
     for name, count in (("rucio", 2), ("reana", 3), ("zenodo", 2)):
         proxies[name].wait_held(count, timeout=TASK_TIMEOUT_S)
     deadline = time.monotonic() + 60
-    while not temporaries(root / "rucio-downloads"):
-        assert time.monotonic() < deadline, "the third file's copy did not start"
-        time.sleep(0.1)
+    for folder in ("rucio-downloads", "reana-out", "fetched"):  # each download is mid-file, on disk
+        while not temporaries(root / folder):
+            assert time.monotonic() < deadline, f"no temporary file in {folder}"
+            time.sleep(0.1)
     seen["temporaries_before"] = {
         "rucio.download": temporaries(root / "rucio-downloads"),
         "reana.download": temporaries(root / "reana-out"),

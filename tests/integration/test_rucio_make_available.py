@@ -133,12 +133,14 @@ async def test_attachments_resolve_to_paths_with_an_error_per_item(jp_fetch, upl
         jp_fetch, "rucio", "resolve", method="POST", body=json.dumps({"attachments": attachments})
     )
     by_variable = {a["variable"]: a for a in answer["attachments"]}
-    events = by_variable["events"]["value"]
-    assert isinstance(events, list) and len(events) == 2
-    assert all(os.path.isfile(p) for p in events)
+    assert by_variable["events"]["files"] == 2  # a collection: a file listing its paths, for the kernel
+    with open(by_variable["events"]["paths_file"], encoding="utf-8") as listing:
+        events = listing.read().splitlines()
+    assert len(events) == 2 and all(os.path.isfile(p) for p in events)
     assert by_variable["first"]["value"] == next(p for p in events if p.endswith(".a.root"))
     assert by_variable["later"]["value"] is None
     assert by_variable["later"]["error"]["error"] == "not_available"
+    assert (by_variable["later"]["files"], by_variable["later"]["missing"]) == (1, 1)
     assert "make it available" in by_variable["later"]["error"]["message"]
     assert by_variable["elsewhere"]["error"]["error"] == "unknown_instance"
 

@@ -1,0 +1,216 @@
+"""Collections that are only partly there: resolve, availability and checksums on the real Rucio.
+
+A collection must account for every one of its files: when some are not on the
+mount (never copied, removed, truncated), it does not resolve, and the answer
+says how many of how many are missing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from vre_api import call, fails, wait_for_task
+
+
+@pytest.fixture(scope="module")
+def stack(devstack_up: Any) -> dict[str, Any]:
+    return devstack_up("iam", "rucio")
+
+
+@pytest.fixture
+def jp_server_config(jp_server_config, stack, iam_tokens_config):
+    rucio = stack["rucio"]
+    return {
+        **jp_server_config,
+        "IAMTokens": iam_tokens_config,
+        "RucioExtension": {
+            "instances": [
+                {
+                    "rucio_base_url": rucio["rucio_host"],
+                    "name": "vre",
+                    "mode": "replica",
+                    "destination_rse": rucio["mounted_rse"],
+                    "rse_mount_path": rucio["mount_path"],
+                    "path_begins_at": rucio["path_begins_at"],
+                    "replication_rule_lifetime_days": 1,
+                }
+            ],
+            # Answer with the check's task at once, so that following it is what is tested.
+            "resolve_wait_seconds": 0,
+        },
+    }
+
+
+async def make_available(jp_fetch, did: str) -> dict[str, Any]:
+    _, task = await call(jp_fetch, "rucio", "vre", "make-available", method="POST", body={"dids": [did]})
+    return await wait_for_task(jp_fetch, task["id"])
+
+
+async def resolve(jp_fetch, did: str, variable: str = "events") -> dict[str, Any]:
+    """Resolve one attachment, following its check until it has an outcome."""
+    body = {"attachments": [{"instance": "vre", "did": did, "variable": variable}]}
+    seen_task = False
+    for _ in range(600):
+        _, answer = await call(jp_fetch, "rucio", "resolve", method="POST", body=body)
+        item = answer["attachments"][0]
+        if item["task"] is None:
+            item["seen_task"] = seen_task
+            return item
+        seen_task = True
+        assert item["task"]["kind"] == "rucio.resolve"
+        await wait_for_task(jp_fetch, item["task"]["id"])
+    pytest.fail(f"{did} never resolved")
+
+
+async def availability(jp_fetch, dids: list[str]) -> dict[str, str]:
+    response = await jp_fetch("vre", "api", "rucio", "vre", "availability", params=[("did", d) for d in dids])
+    return {a["did"]: a["state"] for a in json.loads(response.body)["files"]}
+
+
+async def page_states(jp_fetch, did: str) -> dict[str, str]:
+    _, page = await call(jp_fetch, "rucio", "vre", "dids", "content", did=did, availability="1")
+    assert [a["did"] for a in page["availability"]] == [f"{i['scope']}:{i['name']}" for i in page["items"]]
+    return {a["did"]: a["state"] for a in page["availability"]}
+
+
+def attachment_folder(jp_runtime_dir: Path) -> Path:
+    return Path(jp_runtime_dir) / "vre-attachments"
+
+
+async def test_a_partly_available_dataset_does_not_resolve_and_says_how_much_is_missing(
+    jp_fetch, upload_dataset, jp_runtime_dir
+):
+    payloads = {name: os.urandom(1000 + i) for i, name in enumerate(["a.root", "b.root", "c.root"])}
+    did = upload_dataset(payloads)
+    scope, name = did.split(":")
+    files = [f"{scope}:{name}.{short}" for short in payloads]
+
+    # Only one of its three files is brought onto the mounted RSE.
+    assert (await make_available(jp_fetch, files[0]))["state"] == "succeeded"
+    assert await availability(jp_fetch, files) == {
+        files[0]: "available",
+        files[1]: "not_available",
+        files[2]: "not_available",
+    }
+
+    # The panel's page of the dataset's files comes with the same states.
+    assert await page_states(jp_fetch, did) == {
+        files[0]: "available",
+        files[1]: "not_available",
+        files[2]: "not_available",
+    }
+
+    partial = await resolve(jp_fetch, did)
+    assert partial["seen_task"], "the collection was checked as a task"
+    assert (partial["value"], partial["paths_file"]) == (None, None)
+    assert (partial["files"], partial["missing"]) == (3, 2)
+    assert partial["error"]["error"] == "not_available"
+    assert "2 of 3 files are missing" in partial["error"]["message"]
+    assert not list(attachment_folder(jp_runtime_dir).glob("*")), "no partial list is left behind"
+
+    # The file that is there resolves on its own.
+    alone = await resolve(jp_fetch, files[0], "first")
+    assert alone["error"] is None and alone["value"] and os.path.getsize(alone["value"]) == 1000
+
+    # Once all of it is there, the dataset resolves to a list of all its files.
+    assert (await make_available(jp_fetch, did))["state"] == "succeeded"
+    whole = await resolve(jp_fetch, did)
+    assert whole["error"] is None and (whole["files"], whole["missing"]) == (3, 0)
+    paths = Path(whole["paths_file"]).read_text(encoding="utf-8").splitlines()
+    assert len(paths) == 3
+    # With the dataset's rule OK, the page's states and paths come from the rule and the mount.
+    _, page = await call(jp_fetch, "rucio", "vre", "dids", "content", did=did, availability="1")
+    assert {a["state"] for a in page["availability"]} == {"available"}
+    assert sorted(a["path"] for a in page["availability"]) == sorted(paths)
+    assert sorted(Path(p).read_bytes() for p in paths) == sorted(payloads.values())
+
+
+async def test_a_file_gone_from_the_mount_or_truncated_counts_as_missing(jp_fetch, upload_dataset):
+    did = upload_dataset({"x.root": os.urandom(5000), "y.root": os.urandom(7000), "z.root": b"z" * 300})
+    done = await make_available(jp_fetch, did)
+    assert done["state"] == "succeeded" and done["result"]["files"] == 3
+    by_name = {Path(p).name.rsplit(".", 2)[-2]: Path(p) for p in done["result"]["paths"]}
+
+    by_name["x"].unlink()  # Rucio still says it is there: the mount is what the kernel reads
+    by_name["y"].write_bytes(b"short")  # and a file of another size is not the file either
+    scope = did.split(":")[0]
+    states = await availability(jp_fetch, [f"{scope}:{p.name}" for p in by_name.values()])
+    assert sorted(states.values()) == ["available", "not_available", "not_available"]
+    assert sorted((await page_states(jp_fetch, did)).values()) == sorted(states.values())
+
+    answer = await resolve(jp_fetch, did)
+    assert (answer["files"], answer["missing"], answer["paths_file"]) == (3, 2, None)
+    assert "2 of 3 files are missing" in answer["error"]["message"]
+
+    # Making it available again finds the rule OK but the mount short: a clear failure, not "done".
+    again = await make_available(jp_fetch, did)
+    assert again["state"] == "failed"
+    assert again["error"]["error"] == "mount_incomplete"
+    assert "2 of 3 files are missing" in again["error"]["message"]
+
+
+async def test_verify_checksums_reads_every_byte_and_names_a_corrupt_file(jp_fetch, upload_dataset):
+    payloads = {"p.root": os.urandom(300_000), "q.root": os.urandom(200_000)}
+    did = upload_dataset(payloads)
+    made = await make_available(jp_fetch, did)
+    assert made["state"] == "succeeded"
+
+    code, task = await call(jp_fetch, "rucio", "vre", "verify", method="POST", body={"dids": [did]})
+    assert (code, task["kind"], task["progress"]["unit"]) == (202, "rucio.verify", "bytes")
+    ok = await wait_for_task(jp_fetch, task["id"])
+    assert ok["state"] == "succeeded", ok
+    assert (ok["progress"]["done"], ok["progress"]["total"]) == (500_000, 500_000)
+    assert ok["result"] == {"files": 2, "bytes": 500_000, "mismatched": 0}
+
+    # Same size, one byte changed: only reading the bytes can tell.
+    victim = next(Path(p) for p in made["result"]["paths"] if p.endswith("p.root"))
+    data = bytearray(victim.read_bytes())
+    data[1000] ^= 0xFF
+    victim.write_bytes(bytes(data))
+    assert (await resolve(jp_fetch, did))["error"] is None, "resolving checks sizes, not bytes"
+    _, task = await call(jp_fetch, "rucio", "vre", "verify", method="POST", body={"dids": [did]})
+    bad = await wait_for_task(jp_fetch, task["id"])
+    assert bad["state"] == "failed"
+    assert bad["error"]["error"] == "checksum_mismatch"
+    assert "1 of 2 files" in bad["error"]["message"] and victim.name in bad["error"]["message"]
+
+
+@pytest.fixture(scope="module")
+def big_dataset(stack) -> str:
+    """5,000 metadata-only files on a remote RSE: nothing of it is on the mount."""
+    out = subprocess.run(
+        [*stack["rucio"]["generate_dataset"], "--files", "5000", "--json"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    return json.loads(out.stdout)["did"]
+
+
+async def test_a_collection_not_on_the_mount_is_counted_in_chunks(jp_fetch, big_dataset):
+    answer = await resolve(jp_fetch, big_dataset)
+    assert answer["seen_task"]
+    assert (answer["files"], answer["missing"]) == (5000, 5000), answer["error"]
+    assert "5000 of 5000 files are missing" in answer["error"]["message"]
+
+
+async def test_resolving_a_collection_can_be_cancelled(jp_fetch, big_dataset):
+    body = {"attachments": [{"instance": "vre", "did": big_dataset, "variable": "big"}]}
+    _, answer = await call(jp_fetch, "rucio", "resolve", method="POST", body=body)
+    task = answer["attachments"][0]["task"]
+    assert task and task["progress"]["unit"] == "files"
+    await call(jp_fetch, "tasks", task["id"], method="DELETE")
+    assert (await wait_for_task(jp_fetch, task["id"]))["state"] == "cancelled"
+    _, answer = await call(jp_fetch, "rucio", "resolve", method="POST", body=body)
+    assert answer["attachments"][0]["error"]["error"] == "resolve_cancelled"
+
+
+async def test_verify_needs_dids(jp_fetch):
+    status, payload = await fails(jp_fetch, "rucio", "vre", "verify", method="POST", body={"dids": []})
+    assert (status, payload["error"]) == (400, "invalid_body")
