@@ -108,8 +108,8 @@ test.describe('An R kernel', () => {
     );
     await page.locator('.jp-Dialog .jp-mod-accept').click();
     expect((await restarted).ok()).toBe(true);
-    // As in rucio.spec.ts: in this JupyterLab the page does not always reconnect by itself
-    // after a restart, whatever the kernel and with or without this extension: reconnect.
+    // The upstream JupyterLab status bug after a restart, as in rucio.spec.ts
+    // (ui-tests/upstream/restart_status_jupyterlab.repro.js): Reconnect is the workaround.
     await page.menu.clickMenuItem('Kernel>Reconnect to Kernel');
     await expect(kernelStatus).toHaveText(/\| Idle$/, { timeout: 60_000 });
     await expect
