@@ -168,12 +168,12 @@ test.describe('The Rucio panel on the dev stack', () => {
     );
     await page.locator('.jp-Dialog .jp-mod-accept').click();
     expect((await restarted).ok()).toBe(true);
-    // Upstream bug (docs/dev/testing.md, "Kernel restart"; reproduced without this
-    // extension by ui-tests/upstream/restart_status_jupyterlab.repro.js): JupyterLab 4.6
-    // drops status messages answering kernel_info_request (jupyter_server's
-    // untracked_message_types), so after a restart the page stays 'Starting' until code
-    // runs, and the injector, which waits for 'idle', does not re-inject. Reconnect is the
-    // workaround, in this test only; re-injecting without it is not done yet.
+    // Two upstream JupyterLab bugs stand between a Python kernel's restart and the injection
+    // (docs/dev/testing.md, "Kernel restart"; ui-tests/upstream/restart_status_jupyterlab.repro.js):
+    // the status one is worked around in the test server's config; the other, messages the
+    // debugger and the notebook history send while the kernel restarts stay queued for good,
+    // and every later request (the injection, a cell) queues behind them. Reconnect sends
+    // them: the workaround, in this test only. The R kernel's restart test needs none.
     const kernelStatus = page.locator('.jp-StatusBar-TextItem', {
       hasText: 'Python 3 (ipykernel) |'
     });
