@@ -393,6 +393,19 @@ class Scene:
         assert kind == "zenodo.fetch", kind
         return call("POST", f"zenodo/records/{seen['record']}/fetch", {"folder": self.folders[kind]}, 202)
 
+    def release(self) -> None:
+        """Let each task go on to its end: the rest of the FIFO's bytes, the held requests answered."""
+        if self._fifo is not None:
+            original = self.seen["rucio.download"]["original"]
+            os.write(self._fifo, original[len(original) // 2 :])
+            os.close(self._fifo)
+            self._fifo = None
+            stored = self.seen["rucio.download"]["stored"]
+            stored.unlink()
+            stored.write_bytes(original)
+        for proxy in self.proxies.values():
+            proxy.release()
+
     def let_go(self) -> None:
         """The FIFO reader sees its end, the holds go, the stored replica is whole again."""
         if self._fifo is not None:
