@@ -10,6 +10,8 @@ module.exports = {
   testMatch: ['cancel.spec.ts', 'resume.spec.ts', 'tasks.spec.ts'],
   testIgnore: [],
   timeout: 300000,
+  // Its own results folder: a run of the main config clears test-results/ when it starts.
+  outputDir: 'test-results-tasks',
   use: { ...base.use, baseURL: `http://localhost:${port}` },
   webServer: {
     command: '../.venv/bin/python task_lab.py',

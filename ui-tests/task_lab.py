@@ -11,7 +11,8 @@ answers 409 with what is wrong):
   GET  /ready                     200 once JupyterLab answers
   POST /scene  {"kinds": [...]}   prepare, start and hold one task of each kind (scene.Scene);
                                   answers {kind: task} and the workspace folders of the downloads
-  POST /let-go                    end the holds (held requests are cut, the FIFO closed)
+  POST /let-go {"cut": bool}      end the holds, the FIFO closed; held requests are cut (the
+                                  default) or let through
   POST /release {"proxies": [...]}  let the held tasks go on to their end (those behind the
                                   named proxies only, when given)
   POST /kill   POST /start        SIGKILL JupyterLab / start it again on the same port and journal
@@ -155,11 +156,14 @@ class TaskLab:
                 proxy.release()
         return {}
 
-    def let_go(self) -> dict[str, Any]:
+    def let_go(self, cut: bool = True) -> dict[str, Any]:
         for scene in self.scenes:
-            scene.let_go()
+            scene.let_go(cut)
         for proxy in self.proxies.values():
-            proxy.set("pass")
+            if cut:
+                proxy.set("pass")
+            else:
+                proxy.release()
         return {}
 
     def close(self) -> None:
@@ -189,7 +193,7 @@ def serve(lab: TaskLab) -> None:
             body = json.loads(self.rfile.read(length) or b"{}")
             actions = {
                 "/scene": lambda: lab.scene(body["kinds"]),
-                "/let-go": lab.let_go,
+                "/let-go": lambda: lab.let_go(body.get("cut", True)),
                 "/release": lambda: lab.release(body.get("proxies")),
                 "/kill": lambda: lab.lab.kill() or {},
                 "/start": lab.start,

@@ -74,7 +74,12 @@ function row(
 
 test.describe('The Rucio panel on the dev stack', () => {
   test.setTimeout(400_000);
-  test.use({ viewport: { width: 1280, height: 900 } });
+  // Galata 5.6's kernels route answers the kernel restart POST with 201 (it proxies every
+  // POST as a creation); @jupyterlab/services wants 200, so its restart() fails half-way and
+  // never reconnects, and what the page queued meanwhile (the debugger's debug_request) and
+  // everything after it is never sent. Not routing the kernels API avoids this test-harness
+  // bug (docs/dev/testing.md, "Kernel restart"); sessions are still tracked and closed.
+  test.use({ kernels: null, viewport: { width: 1280, height: 900 } });
 
   test('search, make available, attach to a notebook, read it in the kernel, restart', async ({
     page
@@ -168,16 +173,12 @@ test.describe('The Rucio panel on the dev stack', () => {
     );
     await page.locator('.jp-Dialog .jp-mod-accept').click();
     expect((await restarted).ok()).toBe(true);
-    // Two upstream JupyterLab bugs stand between a Python kernel's restart and the injection
-    // (docs/dev/testing.md, "Kernel restart"; ui-tests/upstream/restart_status_jupyterlab.repro.js):
-    // the status one is worked around in the test server's config; the other, messages the
-    // debugger and the notebook history send while the kernel restarts stay queued for good,
-    // and every later request (the injection, a cell) queues behind them. Reconnect sends
-    // them: the workaround, in this test only. The R kernel's restart test needs none.
+    // No Reconnect: the page sees the new kernel go idle and the injector re-injects.
+    // (The upstream status bug is worked around in the test server's config only:
+    // docs/dev/testing.md, "Kernel restart".)
     const kernelStatus = page.locator('.jp-StatusBar-TextItem', {
       hasText: 'Python 3 (ipykernel) |'
     });
-    await page.menu.clickMenuItem('Kernel>Reconnect to Kernel');
     await expect(kernelStatus).toHaveText(/\| Idle$/, { timeout: 60_000 });
     await expect
       .poll(async () => Number(await status.getAttribute('data-injections')), {
