@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from traitlets import Bool, Float, Type, Unicode, default
+from traitlets import Bool, Dict, Float, Type, Unicode, default
 
 from vre_common.context import ServiceAuth
 from vre_common.errors import BadRequest
@@ -40,6 +40,16 @@ class ReanaExtension(VREExtension):
     ).tag(config=True)
 
     verify_tls = Bool(True, help="Verify the REANA server's TLS certificate.").tag(config=True)
+
+    rucio_secrets = Dict(
+        value_trait=Unicode(),
+        help="The REANA env secrets that `rucio: true` steps need and that are the same for every "
+        "user of this server: VONAME, RUCIO_RUCIO_HOST, RUCIO_AUTH_HOST and any RUCIO_CFG_* "
+        '(e.g. {"VONAME": "escape", "RUCIO_RUCIO_HOST": "https://rucio.example.org", '
+        '"RUCIO_AUTH_HOST": "https://rucio-auth.example.org"}). "Set up Rucio for workflows" adds '
+        "them with the user's RUCIO_USERNAME, RUCIO_CFG_AUTH_TYPE=oidc and an IAM token for "
+        "Rucio as BEARER_TOKEN. Empty: that action is refused.",
+    ).tag(config=True)
 
     api_class = Type(
         ReanaAPI,
@@ -94,7 +104,9 @@ class ReanaExtension(VREExtension):
             self.transfer_timeout_seconds,
             verify=self.verify_tls,
         )
-        return self.service_class(self._api, self.vre, self.serverapp.root_dir, url)
+        service = self.service_class(self._api, self.vre, self.serverapp.root_dir, url)
+        service.rucio_secrets = dict(self.rucio_secrets)
+        return service
 
     def routes(self) -> list[tuple[str, type, dict[str, Any]]]:
         return reana_routes(self.api_prefix, self.service)

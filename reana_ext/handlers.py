@@ -8,7 +8,16 @@ from tornado import web
 
 from vre_common.handlers import VREHandler
 
-from .models import CreateInput, DownloadInput, PathInput, RunInput, SecretInput, StartInput, UploadInput
+from .models import (
+    CreateInput,
+    DownloadInput,
+    RucioSetupInput,
+    RunInput,
+    SecretInput,
+    StartInput,
+    UploadInput,
+    ValidateInput,
+)
 from .service import ReanaService
 
 # A workflow's UUID, its name (latest run) or "name.run".
@@ -32,12 +41,12 @@ class PingHandler(ReanaHandler):
 
 
 class ValidateHandler(ReanaHandler):
-    """`POST validate` {"path"}: a reana.yaml (or its folder) checked, with line-numbered messages."""
+    """`POST validate` {"path", "text"?}: a reana.yaml (or its folder) checked, with line-numbered messages."""
 
     @web.authenticated
     async def post(self) -> None:
-        body = self.parse_body(PathInput)
-        self.write_json(await self.service.validate(body.path))
+        body = self.parse_body(ValidateInput)
+        self.write_json(await self.service.validate(body.path, body.text))
 
 
 class WorkflowsHandler(ReanaHandler):
@@ -88,7 +97,7 @@ class StartHandler(ReanaHandler):
     @web.authenticated
     async def post(self, workflow: str) -> None:
         body = self.parse_body(StartInput)
-        self.write_json(await self.service.start(workflow, body.parameters))
+        self.write_json(await self.service.start(workflow, body.parameters, body.operational_options))
 
 
 class StopHandler(ReanaHandler):
@@ -114,6 +123,14 @@ class LogsHandler(ReanaHandler):
     @web.authenticated
     async def get(self, workflow: str) -> None:
         self.write_json(await self.service.logs(workflow, self.get_arguments("step")))
+
+
+class GraphHandler(ReanaHandler):
+    """`GET workflows/<w>/graph[?path=folder]`: steps, dependencies and live status (Yadage: path needed)."""
+
+    @web.authenticated
+    async def get(self, workflow: str) -> None:
+        self.write_json(await self.service.graph(workflow, self.get_argument("path", "")))
 
 
 class FilesHandler(ReanaHandler):
@@ -152,6 +169,14 @@ class SecretsHandler(ReanaHandler):
         self.write_json(await self.service.add_secret(self.parse_body(SecretInput)), status=201)
 
 
+class RucioSetupHandler(ReanaHandler):
+    """`POST rucio-setup` {"account"}: the secrets REANA's `rucio: true` steps need."""
+
+    @web.authenticated
+    async def post(self) -> None:
+        self.write_json(await self.service.rucio_setup(self.parse_body(RucioSetupInput)))
+
+
 class SecretHandler(ReanaHandler):
     """`DELETE secrets/<name>`"""
 
@@ -175,8 +200,10 @@ def reana_routes(prefix: str, service: ReanaService) -> list[tuple[str, type, di
         (f"{workflow}/stop", StopHandler, kwargs),
         (f"{workflow}/upload", UploadHandler, kwargs),
         (f"{workflow}/logs", LogsHandler, kwargs),
+        (f"{workflow}/graph", GraphHandler, kwargs),
         (f"{workflow}/files", FilesHandler, kwargs),
         (f"{workflow}/download", DownloadHandler, kwargs),
         (f"{prefix}/secrets", SecretsHandler, kwargs),
+        (f"{prefix}/rucio-setup", RucioSetupHandler, kwargs),
         (f"{prefix}/secrets/{ENV_NAME}", SecretHandler, kwargs),
     ]

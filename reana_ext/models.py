@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from vre_common.workspace import MAX_SPEC_BYTES
+
 WorkflowStatus = Literal[
     "created", "queued", "pending", "running", "finished", "failed", "stopped", "deleted"
 ]
@@ -31,6 +33,8 @@ class ValidationReport(BaseModel):
     input_directories: list[str] = Field(default_factory=list)
     output_files: list[str] = Field(default_factory=list)
     output_directories: list[str] = Field(default_factory=list)
+    # The operational options this workflow type takes (REANA's names).
+    operational_options: list[str] = Field(default_factory=list)
     messages: list[ValidationMessage] = Field(default_factory=list)
     # The parsed file, for creating the workflow; not sent to the browser.
     specification: dict[str, Any] | None = Field(default=None, exclude=True)
@@ -98,6 +102,29 @@ class WorkflowLogs(BaseModel):
     steps: list[StepLog]
 
 
+class GraphStep(BaseModel):
+    """One step (serial step, CWL step, Snakemake rule, Yadage stage) of a workflow's graph."""
+
+    name: str
+    depends_on: list[str] = Field(default_factory=list)
+    inputs: list[str] = Field(default_factory=list)
+    outputs: list[str] = Field(default_factory=list)
+    environment: str | None = None
+    commands: list[str] = Field(default_factory=list)
+    # created (no job yet), running, finished, failed or stopped; from the workflow's jobs.
+    status: str = "created"
+    job_ids: list[str] = Field(default_factory=list)
+
+
+class WorkflowGraph(BaseModel):
+    workflow_id: str
+    workflow_type: str
+    workflow_status: str
+    steps: list[GraphStep]
+    # Where the steps were read: REANA's copy of the specification or the local workflow file.
+    source: str
+
+
 class WorkspaceFile(BaseModel):
     name: str
     size_bytes: int
@@ -128,16 +155,30 @@ class PathInput(BaseModel):
     path: str = Field(min_length=1, max_length=4096)
 
 
+class ValidateInput(PathInput):
+    """`path`, and the editor's unsaved `text` of that reana.yaml to check instead of the saved file."""
+
+    text: str | None = Field(default=None, max_length=MAX_SPEC_BYTES)
+
+
 class CreateInput(PathInput):
     name: str = Field(pattern=WORKFLOW_NAME)
 
 
+Parameters = dict[str, str | int | float | bool]
+# REANA's operational options (reana-commons 0.9): serial CACHE/FROM/TARGET, cwl TARGET,
+# snakemake report, yadage toplevel/initdir/initfiles/accept_metadir.
+OperationalOptions = dict[str, str | int | float | bool | list[str]]
+
+
 class RunInput(CreateInput):
-    parameters: dict[str, str | int | float | bool] = Field(default_factory=dict, max_length=200)
+    parameters: Parameters = Field(default_factory=dict, max_length=200)
+    operational_options: OperationalOptions = Field(default_factory=dict, max_length=20)
 
 
 class StartInput(BaseModel):
-    parameters: dict[str, str | int | float | bool] = Field(default_factory=dict, max_length=200)
+    parameters: Parameters = Field(default_factory=dict, max_length=200)
+    operational_options: OperationalOptions = Field(default_factory=dict, max_length=20)
 
 
 class UploadInput(PathInput):
@@ -169,3 +210,16 @@ class SecretInput(BaseModel):
     type: Literal["env", "file"] = "env"
     source: SecretSource
     overwrite: bool = False
+
+
+class RucioSetupInput(BaseModel):
+    """`POST rucio-setup`: the user's Rucio account; the rest comes from the server."""
+
+    account: str = Field(pattern=r"^[a-z0-9_.-]{1,25}$")
+
+
+class RucioSetup(BaseModel):
+    # The names of the env secrets written (never their values).
+    secrets: list[str]
+    token_expires_at: float | None
+    note: str

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
+
+import yaml
 
 from vre_common.context import VREContext
 from vre_common.errors import BackendError, BadRequest, Conflict, Forbidden, NotFound, VREError
@@ -24,17 +27,24 @@ from vre_common.tasks import Task
 from vre_common.workspace import SelectedFile, WalkPolicy, read_reana_yaml, workspace_files
 
 from .client import ReanaAPI
+from .engines import check_options, creation_spec, input_parameters, load_yadage_stages, options_for
+from .graph import steps_of, with_status
+from .ignore import ignore_rules
 from .models import (
     DeletedWorkflow,
     ReanaConnection,
+    RucioSetup,
+    RucioSetupInput,
     RunInput,
     Secret,
     SecretInput,
     SecretList,
     StepCounts,
     StepLog,
+    ValidationMessage,
     ValidationReport,
     Workflow,
+    WorkflowGraph,
     WorkflowLogs,
     WorkflowPage,
     WorkspaceFile,
@@ -88,6 +98,7 @@ class ReanaService:
         self.vre = vre
         self.root = Path(root_dir).resolve()
         self.server_url = server_url
+        self.rucio_secrets: dict[str, str] = {}  # the admin's part of what `rucio: true` needs
         self._resumable()
 
     def _resumable(self) -> None:
@@ -131,21 +142,44 @@ class ReanaService:
         """(file, workspace path, text) of the reana.yaml at or in `path`, read in the executor."""
         return await self.vre.executor.run("workspace", 30, read_reana_yaml, self.root, path)
 
-    async def validate(self, path: str) -> ValidationReport:
-        spec_file, relative, text = await self._spec(path)
-        return await asyncio.to_thread(validate_text, text, spec_file.parent, relative)
+    async def validate(self, path: str, text: str | None = None) -> ValidationReport:
+        """The reana.yaml at `path` checked; with `text`, that text in its place (the editor's buffer)."""
+        spec_file, relative, saved = await self._spec(path)
+        report = await self.vre.executor.run(
+            "workspace", 30, validate_text, saved if text is None else text, spec_file.parent, relative
+        )
+        if report.valid and report.specification is not None:
+            report.operational_options = options_for(str(report.workflow_type))
+            # CWL and Snakemake take their parameters from the file inputs.parameters.input names.
+            try:
+                loaded = await self.vre.executor.run(
+                    "workspace", 30, input_parameters, spec_file.parent, report.specification
+                )
+            except VREError as err:
+                return report.model_copy(
+                    update={
+                        "valid": False,
+                        "specification": None,
+                        "messages": [
+                            ValidationMessage(
+                                severity="error",
+                                key="inputs.parameters.input",
+                                line=None,
+                                message=err.message,
+                            ),
+                            *report.messages,
+                        ],
+                    }
+                )
+            if loaded is not None and report.workflow_type in ("cwl", "snakemake"):
+                report.parameters = {str(k): v for k, v in loaded.items()}
+        return report
 
     async def _valid(self, path: str) -> ValidationReport:
         report = await self.validate(path)
         if not report.valid:
             first = next(m.message for m in report.messages if m.severity == "error")
             raise BadRequest(f"{report.source} is not valid: {first}", code="invalid_reana_yaml")
-        if report.workflow_type != "serial":
-            raise BadRequest(
-                f"Only serial workflows can be created from JupyterLab yet; {report.source} is "
-                f"{report.workflow_type}: use reana-client for it.",
-                code="unsupported_workflow_type",
-            )
         return report
 
     # --- workflows ----------------------------------------------------------------------
@@ -183,34 +217,53 @@ class ReanaService:
 
     async def create(self, path: str, name: str) -> Workflow:
         report = await self._valid(path)
-        return await self._create(report, name)
+        spec_file, _, _ = await self._spec(path)
+        return await self._create(await self._creation_spec(report, spec_file.parent), name)
 
-    async def _create(self, report: ValidationReport, name: str) -> Workflow:
-        created = await self.api.call(
-            "POST", "/workflows", params={"workflow_name": name}, json=report.specification
-        )
+    async def _creation_spec(self, report: ValidationReport, folder: Path) -> dict[str, Any]:
+        assert report.specification is not None  # a valid report has it
+        return await self.vre.executor.run("workspace", 30, creation_spec, folder, report.specification)
+
+    async def _create(self, spec: dict[str, Any], name: str) -> Workflow:
+        created = await self.api.call("POST", "/workflows", params={"workflow_name": name}, json=spec)
         return await self.status(created["workflow_id"])
 
-    async def start(self, workflow: str, parameters: dict[str, Any]) -> Workflow:
-        if parameters:
-            known = (await self.api.call("GET", _workflow_path(workflow, "parameters"))).get(
-                "parameters"
-            ) or {}
-            self._check_parameters(parameters, known)
-        await self._start(workflow, parameters)
+    async def start(self, workflow: str, parameters: dict[str, Any], options: dict[str, Any]) -> Workflow:
+        if parameters or options:
+            described = await self.api.call("GET", _workflow_path(workflow, "parameters"))
+            if parameters:
+                parameters = self._check_parameters(parameters, described.get("parameters") or {})
+            check_options(str(described.get("type")), options)
+        await self._start(workflow, parameters, options)
         return await self.status(workflow)
 
     @staticmethod
-    def _check_parameters(given: dict[str, Any], known: dict[str, Any]) -> None:
+    def _check_parameters(given: dict[str, Any], known: dict[str, Any]) -> dict[str, Any]:
+        """The given parameters, typed like the workflow's defaults (the form sends text)."""
         if unknown := sorted(set(given) - set(known)):
             raise BadRequest(
                 f"Unknown parameter(s) {', '.join(unknown)}; the workflow takes "
                 f"{', '.join(sorted(known)) or 'none'}.",
                 code="unknown_parameter",
             )
+        typed = {}
+        for key, value in given.items():
+            default = known[key]
+            if isinstance(value, str) and isinstance(default, (bool, int, float)):
+                with contextlib.suppress(yaml.YAMLError):
+                    value = yaml.safe_load(value)
+                if not isinstance(value, (bool, int, float)) or isinstance(value, bool) != isinstance(
+                    default, bool
+                ):
+                    raise BadRequest(
+                        f"Parameter {key} must be {type(default).__name__} like its default {default!r}.",
+                        code="invalid_parameter",
+                    )
+            typed[key] = value
+        return typed
 
-    async def _start(self, workflow: str, parameters: dict[str, Any]) -> None:
-        body = {"input_parameters": {k: str(v) for k, v in parameters.items()}, "operational_options": {}}
+    async def _start(self, workflow: str, parameters: dict[str, Any], options: dict[str, Any]) -> None:
+        body = {"input_parameters": parameters, "operational_options": options}
         await self.api.call("POST", _workflow_path(workflow, "start"), json=body)
 
     async def stop(self, workflow: str) -> Workflow:
@@ -253,6 +306,33 @@ class ReanaService:
             ],
         )
 
+    async def graph(self, workflow: str, path: str) -> WorkflowGraph:
+        """The workflow's steps from REANA's copy of its specification (Yadage: from the local
+        workflow file under `path`, as REANA keeps no Yadage specification), with live status."""
+        stored = await self.api.call("GET", _workflow_path(workflow, "specification"))
+        section = (stored.get("specification") or {}).get("workflow") or {}
+        kind = str(section.get("type") or "")
+        source = "REANA's copy of the specification"
+        if kind == "yadage":
+            if not path:
+                raise BadRequest(
+                    "REANA keeps no Yadage specification: give the workflow's folder as path.",
+                    code="graph_needs_path",
+                )
+            spec_file, relative, _ = await self._spec(path)
+            section = await self.vre.executor.run(
+                "workspace", 30, load_yadage_stages, spec_file.parent, section.get("file") or ""
+            )
+            source = f"{Path(relative).parent.as_posix()}/{stored['specification']['workflow'].get('file')}"
+        status, logs = await asyncio.gather(self.status(workflow), self.logs(workflow, []))
+        return WorkflowGraph(
+            workflow_id=status.id,
+            workflow_type=kind,
+            workflow_status=status.status,
+            steps=with_status(steps_of(kind, section), logs.steps),
+            source=source,
+        )
+
     async def files(self, workflow: str, page: int, size: int) -> WorkspaceFiles:
         if page < 1 or not 1 <= size <= 1000:
             raise BadRequest("page must be 1 or more and size 1 to 1000.", code="invalid_page")
@@ -288,9 +368,19 @@ class ReanaService:
 
     # --- transfers ----------------------------------------------------------------------
     async def _inputs(self, report: ValidationReport, base: Path) -> list[SelectedFile]:
-        """Every input file the spec lists, its folders walked; named as the spec names them."""
-        selected = [*report.input_files, *report.input_directories]
-        return await workspace_files(self.vre.executor, self.root, selected, INPUTS_POLICY, base=base)
+        """Every input file the spec lists, its folders walked; named as the spec names them.
+
+        As reana-client: files in `inputs.directories` that a `.gitignore` or `.reanaignore`
+        next to the reana.yaml matches are left out; `inputs.files` are sent as listed.
+        """
+        found = await workspace_files(
+            self.vre.executor, self.root, report.input_files, INPUTS_POLICY, base=base
+        )
+        ignore = await self.vre.executor.run("workspace", 30, ignore_rules, base)
+        for folder in report.input_directories:
+            policy = INPUTS_POLICY.with_ignored(ignore.below(folder) if ignore else None)
+            found += await workspace_files(self.vre.executor, self.root, [folder], policy, base=base)
+        return sorted({f.name: f for f in found}.values(), key=lambda f: f.name)
 
     async def _upload(self, task: Task, workflow: str, files: list[SelectedFile]) -> int:
         total = sum(file.size for file in files)
@@ -329,14 +419,25 @@ class ReanaService:
         started); a workflow that started is the user's to stop.
         """
         report = await self._valid(body.path)
-        self._check_parameters(body.parameters, report.parameters)
         spec_file, _, _ = await self._spec(body.path)
-        files = await self._inputs(report, spec_file.parent)
+        spec = await self._creation_spec(report, spec_file.parent)
+        parameters = self._check_parameters(
+            body.parameters, (spec.get("inputs") or {}).get("parameters") or {}
+        )
+        check_options(str(report.workflow_type), body.operational_options)
+        # reana-client's `create` uploads the reana.yaml itself too, next to the inputs.
+        own = await workspace_files(
+            self.vre.executor, self.root, [spec_file.name], INPUTS_POLICY, base=spec_file.parent
+        )
+        files = sorted(
+            {f.name: f for f in [*own, *await self._inputs(report, spec_file.parent)]}.values(),
+            key=lambda f: f.name,
+        )
         if created_id is not None and (await self.status(created_id)).status != "created":
             created_id = None  # it started (or is gone): a resume makes a new run
 
         async def work(task: Task) -> dict[str, Any]:
-            created = await self.status(created_id) if created_id else await self._create(report, body.name)
+            created = await self.status(created_id) if created_id else await self._create(spec, body.name)
             task.title = f"Run {created.name} on REANA"
             task.checkpoint(workflow_id=created.id)
             try:
@@ -349,7 +450,7 @@ class ReanaService:
                     "message": f"Cancelled before it started: the workflow {created.name} was deleted.",
                 }
                 raise
-            await self._start(created.id, body.parameters)
+            await self._start(created.id, parameters, body.operational_options)
             return {"workflow_id": created.id, "workflow_name": created.name, "files": len(files)}
 
         resume = {"run": body.model_dump(), "workflow_id": created_id}
@@ -475,6 +576,47 @@ class ReanaService:
         }
         await self.api.call("POST", "/secrets/", params={"overwrite": body.overwrite}, json=secret)
         return await self.secrets()
+
+    async def rucio_setup(self, body: RucioSetupInput) -> RucioSetup:
+        """The env secrets REANA 0.9 needs for `rucio: true` steps, with an IAM token for Rucio.
+
+        reana-job-controller writes each such job's rucio.cfg (reana-auth-rucio's template)
+        from the secrets VONAME and RUCIO_USERNAME, the hosts RUCIO_RUCIO_HOST/RUCIO_AUTH_HOST
+        and RUCIO_CFG_* overrides; with RUCIO_CFG_AUTH_TYPE=oidc a Rucio client that reads a
+        bearer token from BEARER_TOKEN (WLCG token discovery) authenticates with it. REANA
+        does not renew secrets: the token works for runs that start before it expires.
+        """
+        if not self.rucio_secrets.get("VONAME") or not self.rucio_secrets.get("RUCIO_RUCIO_HOST"):
+            raise BadRequest(
+                "This server does not say which Rucio workflows should use: ask your admin to set "
+                "c.ReanaExtension.rucio_secrets (VONAME, RUCIO_RUCIO_HOST, RUCIO_AUTH_HOST).",
+                code="rucio_not_configured",
+            )
+        if "rucio" not in self.vre.tokens.settings.exchange:
+            raise BadRequest(
+                "No IAM token exchange for Rucio is configured, so workflows cannot get a Rucio token.",
+                code="rucio_not_configured",
+            )
+        token = await self.vre.tokens.token_for("rucio")
+        values = {
+            **self.rucio_secrets,
+            "RUCIO_USERNAME": body.account,
+            "RUCIO_CFG_AUTH_TYPE": "oidc",
+            "BEARER_TOKEN": str(token.value),
+        }
+        secrets = {
+            name: {"name": name, "value": base64.b64encode(value.encode()).decode(), "type": "env"}
+            for name, value in values.items()
+        }
+        await self.api.call("POST", "/secrets/", params={"overwrite": True}, json=secrets)
+        return RucioSetup(
+            secrets=sorted(values),
+            token_expires_at=token.expires_at,
+            note=(
+                "REANA keeps secrets as they are: this Rucio token expires and is not renewed, so "
+                "run workflows that read from Rucio before then, or set this up again."
+            ),
+        )
 
     async def delete_secret(self, name: str) -> SecretList:
         await self.api.call("DELETE", "/secrets/", json=[name])

@@ -23,6 +23,10 @@ from typing import Any
 
 import yaml
 
+from vre_common.errors import VREError
+
+from .engines import OPERATIONAL_OPTIONS, engine_problems
+from .engines import input_parameters as engine_input_parameters
 from .models import ValidationMessage, ValidationReport
 
 WORKFLOW_TYPES = ("serial", "cwl", "snakemake", "yadage")
@@ -271,9 +275,50 @@ class _Checker:
             self.resources(workflow["resources"])
         if kind == "serial":
             self.serial(workflow, parameters, "inputs" in spec)
-        elif kind is not None and isinstance(workflow.get("file"), str):
-            self.exists_file(workflow["file"], ("workflow", "file"))
+        elif (
+            kind is not None
+            and isinstance(workflow.get("file"), str)
+            and self.exists_file(workflow["file"], ("workflow", "file"))
+            and self.base_dir is not None
+        ):
+            self.engine_files(kind, workflow["file"], spec)
+        if kind is not None:
+            self.operational_options(kind, spec)
         return kind
+
+    def operational_options(self, kind: str, spec: dict[str, Any]) -> None:
+        options = (spec.get("inputs") or {}).get("options") if isinstance(spec.get("inputs"), dict) else None
+        if not isinstance(options, dict):
+            return
+        for name in options:
+            if kind not in OPERATIONAL_OPTIONS.get(name, ()):
+                takes = ", ".join(n for n, kinds in OPERATIONAL_OPTIONS.items() if kind in kinds) or "none"
+                self.error(
+                    ("inputs", "options", name),
+                    f"Operational option {name!r} is not supported for {kind} workflows; they take {takes}",
+                )
+
+    def engine_files(self, kind: str, workflow_file: str, spec: dict[str, Any]) -> None:
+        """What reana-client learns by loading the workflow file, read here as files (see engines.py)."""
+        assert self.base_dir is not None
+        path: Path_ = ("workflow", "file")
+        config: dict[str, Any] | None = None
+        if kind in ("cwl", "snakemake"):
+            parameters = (
+                (spec.get("inputs") or {}).get("parameters") if isinstance(spec.get("inputs"), dict) else None
+            )
+            given = parameters.get("input") if isinstance(parameters, dict) else None
+            if isinstance(given, str):
+                try:
+                    config = engine_input_parameters(self.base_dir, spec) or {}
+                except VREError as err:
+                    self.error(("inputs", "parameters", "input"), err.message)
+                    return
+        # reana-client resolves Yadage's $refs from the reana.yaml's folder (its `toplevel`
+        # option is overridden when it validates)
+        for problem in engine_problems(kind, self.base_dir, workflow_file, config):
+            where = f"{problem.file}, line {problem.line}" if problem.line else problem.file
+            self.error(path, f"{problem.message} ({where})")
 
     def resources(self, resources: Any) -> None:
         path: Path_ = ("workflow", "resources")

@@ -73,6 +73,13 @@ def config_lines(stack: dict) -> list[str]:
             f"c.ReanaExtension.server_url = {reana['url']!r}",
             f"c.ReanaExtension.access_token = {reana['token']!r}",
         ]
+        if rucio:  # what REANA's `rucio: true` steps need to find the dev stack's Rucio
+            secrets = {
+                "VONAME": "vre",
+                "RUCIO_RUCIO_HOST": rucio["rucio_host"],
+                "RUCIO_AUTH_HOST": rucio["auth_host"],
+            }
+            lines.append(f"c.ReanaExtension.rucio_secrets = {secrets!r}")
     if zenodo := stack.get("zenodo"):
         lines += [
             f"c.ZenodoExtension.api_url = {zenodo['api_url']!r}",

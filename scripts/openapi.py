@@ -270,9 +270,9 @@ OPERATIONS = [
     Op(
         "post",
         f"{W}/validate",
-        "Validate a reana.yaml (line-numbered messages)",
+        "Validate a reana.yaml, or the editor's unsaved text of it (line-numbered messages)",
         reana.ValidationReport,
-        body=reana.PathInput,
+        body=reana.ValidateInput,
     ),
     Op(
         "post",
@@ -327,6 +327,13 @@ OPERATIONS = [
         reana.WorkflowLogs,
         query={"step": many("Step names, repeated.")},
     ),
+    Op(
+        "get",
+        f"{WF}/graph",
+        "The workflow's steps, their dependencies and live status",
+        reana.WorkflowGraph,
+        query={"path": text("The workflow's folder in the workspace; needed for Yadage.")},
+    ),
     Op("get", f"{WF}/files", "The workflow's workspace files, one page", reana.WorkspaceFiles, query=PAGE),
     Op(
         "post",
@@ -346,6 +353,13 @@ OPERATIONS = [
         body=reana.SecretInput,
     ),
     Op("delete", f"{W}/secrets/{{name}}", "Delete a secret", reana.SecretList),
+    Op(
+        "post",
+        f"{W}/rucio-setup",
+        "Add the REANA secrets that `rucio: true` steps need, with an IAM token for Rucio",
+        reana.RucioSetup,
+        body=reana.RucioSetupInput,
+    ),
     # --- Zenodo ------------------------------------------------------------------------------
     Op("post", f"{Z}/verify", "Check the stored token against Zenodo", zenodo.VerifyResult),
     Op(

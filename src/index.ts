@@ -2,6 +2,7 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { commonPlugin } from './common/plugin';
 import { reanaCommandsPlugin } from './reana/commands';
+import { reanaEditorPlugin } from './reana/editor/plugin';
 import { reanaModelPlugin, reanaPlugin } from './reana/plugin';
 import {
   rucioModelPlugin,
@@ -33,6 +34,7 @@ const plugins: JupyterFrontEndPlugin<unknown>[] = [
   reanaModelPlugin,
   reanaPlugin,
   reanaCommandsPlugin,
+  reanaEditorPlugin,
   zenodoModelPlugin,
   zenodoPlugin,
   zenodoCommandsPlugin,

@@ -25,17 +25,7 @@ module.exports = {
     // Video needs Playwright's own ffmpeg, which cannot be downloaded here; traces do not.
     video: 'off',
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run'
-      ]
-    }
+    launchOptions: require('./chromium')
   },
   webServer: {
     command: 'jlpm start',

@@ -40,6 +40,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import engines
 from flask import Flask, Response, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException
 
@@ -76,6 +77,7 @@ class Job:
     image: str
     status: str = "created"
     rucio: bool = False  # the step said `rucio: true`
+    voms_proxy: bool = False  # the step said `voms_proxy: true`
     started_at: str | None = None
     finished_at: str | None = None
 
@@ -229,10 +231,17 @@ def paginate(items: list[Any]) -> dict[str, Any]:
 
 
 class Runner:
-    """Runs the serial steps of one workflow in a thread; one process per command."""
+    """Runs one workflow in a thread: serial steps one process per command, CWL and
+    Snakemake as one engine process whose log lines give each step's status."""
 
-    def __init__(self, store: Store, wf: Workflow, secrets: dict[str, dict[str, str]]) -> None:
-        self.store, self.wf, self.secrets = store, wf, secrets
+    def __init__(
+        self,
+        store: Store,
+        wf: Workflow,
+        secrets: dict[str, dict[str, str]],
+        engine: engines.Plan | None = None,
+    ) -> None:
+        self.store, self.wf, self.secrets, self.engine = store, wf, secrets, engine
 
     def environment(self) -> dict[str, str]:
         # a clean environment: the server's own (which may hold credentials) is not passed on
@@ -253,41 +262,31 @@ class Runner:
                 env["REANA_SECRETS_DIR"] = str(secret_dir)
         return env
 
-    def rucio_environment(self, env: dict[str, str], logs: Path) -> dict[str, str]:
-        """What a `rucio: true` step gets: the `rucio` client on PATH and a rucio.cfg for the dev
-        stack's Rucio, authenticated with the user's token from the secret RUCIO_ACCESS_TOKEN.
-
-        Stand-in only: real REANA sets up Rucio for such steps from the secrets VONAME and
-        RUCIO_USERNAME and a VOMS proxy; the VRE's users hold IAM tokens, so the stand-in takes
-        the token (REANA secret RUCIO_ACCESS_TOKEN, added by jupyterlab-vre's server) instead.
-        """
-        home = Path(os.environ.get("VRE_DEVSTACK_HOME", Path(__file__).resolve().parents[2] / ".devstack"))
-        facts_file = home / "services" / "rucio.json"
-        if not facts_file.exists():
-            self.wf.log("rucio: true, but the dev stack's Rucio is not running: the step runs without it.")
-            return env
-        facts = json.loads(facts_file.read_text())
+    def rucio_environment(self, env: dict[str, str], logs: Path, job: Job) -> dict[str, str]:
+        """What REANA 0.9 gives a step with `voms_proxy: true` / `rucio: true` (engines.py's
+        `voms_proxy_setup` and `rucio_setup` follow reana-job-controller's init containers);
+        the job's own log gets their messages, as the init containers' output."""
         job_env = dict(env)
-        cli = Path(facts.get("rucio_cli") or "")
-        if cli.parent.is_dir():
-            job_env["PATH"] = f"{cli.parent}{os.pathsep}{env.get('PATH', '')}"
-        lines = [
-            "[client]",
-            f"rucio_host = {facts['rucio_host']}",
-            f"auth_host = {facts.get('auth_host') or facts['rucio_host']}",
-            "auth_type = oidc",
-            "request_retries = 2",
-        ]
-        if "RUCIO_USERNAME" in env:
-            lines.append(f"account = {env['RUCIO_USERNAME']}")
-        config_dir = logs / "rucio"
-        config_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        (config_dir / "rucio.cfg").write_text("\n".join(lines) + "\n")
-        job_env["RUCIO_CONFIG"] = str(config_dir / "rucio.cfg")
-        if "RUCIO_ACCESS_TOKEN" in env:
-            job_env["BEARER_TOKEN"] = env["RUCIO_ACCESS_TOKEN"]
-        else:
-            self.wf.log("rucio: true, but there is no secret RUCIO_ACCESS_TOKEN: Rucio will refuse the step.")
+        messages: list[str] = []
+        if job.voms_proxy:
+            job_env.update(engines.voms_proxy_setup(env, logs / "vomsproxy_cache", messages))
+        if job.rucio:
+            job_env.update(engines.rucio_setup(env, logs / "rucio_cache", messages))
+            # Stand-in for the user's image having the Rucio clients: the dev stack's Rucio venv.
+            home = Path(
+                os.environ.get("VRE_DEVSTACK_HOME", Path(__file__).resolve().parents[2] / ".devstack")
+            )
+            facts_file = home / "services" / "rucio.json"
+            cli = (
+                Path(json.loads(facts_file.read_text()).get("rucio_cli") or "")
+                if facts_file.exists()
+                else None
+            )
+            if cli is not None and cli.parent.is_dir():
+                job_env["PATH"] = f"{cli.parent}{os.pathsep}{env.get('PATH', '')}"
+        if messages:
+            with open(logs / f"{job.id}.log", "a") as out:
+                out.write("".join(f"{m}\n" for m in messages))
         return job_env
 
     def run(self) -> None:
@@ -295,12 +294,26 @@ class Runner:
         logs = store.data_dir / "logs" / wf.id
         logs.mkdir(parents=True, exist_ok=True)
         env = self.environment()
+        kind = wf.spec["workflow"]["type"]
         with store.lock:
             wf.status, wf.run_started_at = "running", now()
             wf.log(
-                "Workflow started (serial, run locally by the REANA stand-in; container images are ignored)."
+                f"Workflow started ({kind}, run locally by the REANA stand-in; container images are ignored)."
             )
             store.save()
+        final = self.run_engine(env, logs) if self.engine else self.run_serial(env, logs)
+        with store.lock:
+            store.stopping.discard(wf.id)
+            wf.status = final
+            if final == "stopped":
+                wf.run_stopped_at = now()
+            else:
+                wf.run_finished_at = now()
+            wf.log(f"Workflow {final}.")
+            store.save()
+
+    def run_serial(self, env: dict[str, str], logs: Path) -> str:
+        wf, store = self.wf, self.store
         final = "finished"
         for job in wf.jobs:
             with store.lock:
@@ -309,8 +322,8 @@ class Runner:
                     break
                 job.status, job.started_at = "running", now()
                 wf.log(f"Step {job.step}: running job {job.id}")
-                job_env = self.rucio_environment(env, logs) if job.rucio else env
-                with open(logs / f"{job.id}.log", "wb") as out:
+                job_env = self.rucio_environment(env, logs, job) if job.rucio or job.voms_proxy else env
+                with open(logs / f"{job.id}.log", "ab") as out:
                     proc = subprocess.Popen(
                         ["bash", "-c", job.command],
                         cwd=store.workspace(wf),
@@ -336,21 +349,95 @@ class Runner:
                 store.save()
             if final != "finished":
                 break
+        return final
+
+    def run_engine(self, env: dict[str, str], logs: Path) -> str:
+        """One cwltool/snakemake process; its output is the workflow log, each step's lines its job log."""
+        wf, store, plan = self.wf, self.store, self.engine
+        assert plan is not None
+        reader = engines.LogReader(plan.kind)
+        by_key: dict[str, Job] = {}
+        current: Job | None = None
         with store.lock:
-            store.stopping.discard(wf.id)
-            wf.status = final
-            if final == "stopped":
-                wf.run_stopped_at = now()
-            else:
-                wf.run_finished_at = now()
-            wf.log(f"Workflow {final}.")
+            if wf.id in store.stopping:
+                return "stopped"
+            wf.log(f"Engine: {Path(plan.command[0]).name} {' '.join(plan.command[1:])}")
+            proc = subprocess.Popen(
+                plan.command,
+                cwd=store.workspace(wf),
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                text=True,
+                errors="replace",
+            )
+            store.processes[wf.id] = proc
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            event = reader.read(line)
+            with store.lock:
+                wf.engine_log += line
+                if event.what == "total":
+                    wf.total_jobs = max(wf.total_jobs, event.total)
+                elif event.what == "start":
+                    job = next((j for j in wf.jobs if j.step == event.step and j.status == "created"), None)
+                    if job is None:
+                        job = Job(id=str(uuid.uuid4()), step=event.step, command="", image="")
+                        wf.jobs.append(job)
+                        wf.total_jobs = max(wf.total_jobs, len(wf.jobs))
+                    job.status, job.started_at, current = "running", now(), job
+                    if event.key:
+                        by_key[event.key] = job
+                elif event.what in ("finished", "failed"):
+                    job = by_key.get(event.key) if event.key else None
+                    job = job or next(
+                        (j for j in wf.jobs if j.step == event.step and j.status == "running"), None
+                    )
+                    if job is not None:
+                        job.status, job.finished_at = event.what, now()
+                        self._job_line(logs, job, line)
+                        current = None if job is current else current
+                        continue
+                if current is not None:
+                    self._job_line(logs, current, line)
+                store.save()
+        code = proc.wait()
+        with store.lock:
+            store.processes.pop(wf.id, None)
+            stopped = wf.id in store.stopping
+            for job in wf.jobs:
+                if job.status in ("created", "running"):
+                    job.status = "stopped" if stopped else ("failed" if code else "finished")
+                    job.finished_at = job.finished_at or now()
             store.save()
+        if stopped:
+            return "stopped"
+        return "finished" if code == 0 else "failed"
+
+    @staticmethod
+    def _job_line(logs: Path, job: Job, line: str) -> None:
+        with open(logs / f"{job.id}.log", "a") as out:
+            out.write(line)
 
 
-def expand_jobs(wf: Workflow, parameters: dict[str, Any]) -> list[Job]:
+def expand_jobs(wf: Workflow, parameters: dict[str, Any], options: dict[str, Any]) -> list[Job]:
     steps = wf.spec["workflow"]["specification"]["steps"]
+    names = [step.get("name") or f"step{number}" for number, step in enumerate(steps)]
+    first, last = 0, len(steps) - 1
+    for option in ("FROM", "TARGET"):
+        if option in options:
+            if options[option] not in names:
+                raise ApiError(400, f"Operational option {option}: there is no step {options[option]}.")
+            if option == "FROM":
+                first = names.index(options[option])
+            else:
+                last = names.index(options[option])
     jobs = []
     for number, step in enumerate(steps):
+        if not first <= number <= last:
+            continue
         for command in step["commands"]:
             try:
                 expanded = string.Template(command).substitute({k: str(v) for k, v in parameters.items()})
@@ -365,6 +452,7 @@ def expand_jobs(wf: Workflow, parameters: dict[str, Any]) -> list[Job]:
                     command=expanded,
                     image=step.get("environment", ""),
                     rucio=bool(step.get("rucio")),
+                    voms_proxy=bool(step.get("voms_proxy")),
                 )
             )
     return jobs
@@ -374,8 +462,15 @@ def validate_spec(spec: Any) -> None:
     if not isinstance(spec, dict) or not isinstance(spec.get("workflow"), dict):
         raise ApiError(400, "The REANA specification must be a JSON object with a 'workflow'.")
     workflow = spec["workflow"]
-    if workflow.get("type") != "serial":
-        raise ApiError(400, f"This REANA stand-in runs only serial workflows, not '{workflow.get('type')}'.")
+    kind = workflow.get("type")
+    if kind not in ("serial", "cwl", "snakemake", "yadage"):
+        raise ApiError(400, f"Unknown workflow type '{kind}': use serial, cwl, snakemake or yadage.")
+    if kind == "cwl" and not isinstance(workflow.get("specification"), dict):
+        raise ApiError(400, "A CWL workflow's specification must be its packed CWL document.")
+    if kind in ("snakemake", "yadage") and not isinstance(workflow.get("file"), str):
+        raise ApiError(400, f"A {kind} workflow needs workflow.file, its path in the workspace.")
+    if kind != "serial":
+        return
     steps = (workflow.get("specification") or {}).get("steps")
     if not isinstance(steps, list) or not steps:
         raise ApiError(400, "A serial workflow needs workflow.specification.steps (a non-empty list).")
@@ -593,11 +688,32 @@ def create_app(store: Store, tokens: dict[str, dict[str, str]], hostile: bool = 
             if wf.status != "created":
                 raise ApiError(409, f"Workflow {wf.id} could not be started because it is {wf.status}.")
             params = {**((wf.spec.get("inputs") or {}).get("parameters") or {}), **given}
-            wf.jobs = expand_jobs(wf, params)
+            kind = wf.spec["workflow"]["type"]
+            if kind not in engines.RUNS:
+                raise ApiError(501, engines.NOT_RUN.format(kind=kind.capitalize()))
+            try:
+                options = engines.check_options(kind, body.get("operational_options") or {})
+            except ValueError as exc:
+                raise ApiError(400, str(exc)) from None
+            plan = None
+            if kind == "serial":
+                wf.jobs = expand_jobs(wf, params, options)
+            else:
+                try:
+                    plan = engines.plan(
+                        wf.spec,
+                        params,
+                        options,
+                        store.workspace(wf),
+                        store.data_dir / "logs" / wf.id / "engine",
+                    )
+                except ValueError as exc:
+                    raise ApiError(400, str(exc)) from None
+                wf.jobs = [Job(id=str(uuid.uuid4()), step=step, command="", image="") for step in plan.steps]
             wf.parameters, wf.total_jobs, wf.status = params, len(wf.jobs), "queued"
             wf.log(f"Workflow queued with parameters {json.dumps(params, sort_keys=True)}")
             store.save()
-            threading.Thread(target=Runner(store, wf, dict(store.secrets)).run, daemon=True).start()
+            threading.Thread(target=Runner(store, wf, dict(store.secrets), plan).run, daemon=True).start()
         return reply(wf, owner, "Workflow submitted.", status="queued")
 
     @app.post("/api/workflows/<id_or_name>/start")
@@ -787,17 +903,18 @@ def create_app(store: Store, tokens: dict[str, dict[str, str]], hostile: bool = 
     def add_secrets():
         user()
         body = request.get_json(silent=True)
+        # REANA's document declares no 400 here; REANA answers a malformed body with 500.
         if not isinstance(body, dict) or not body:
-            raise ApiError(400, "Secrets must be a JSON object {name: {name, value (base64), type}}.")
+            raise ApiError(500, "Secrets must be a JSON object {name: {name, value (base64), type}}.")
         overwrite = request.args.get("overwrite", "").lower() == "true"
         with store.lock:
             for name, secret in body.items():
                 if not isinstance(secret, dict) or secret.get("type") not in ("env", "file"):
-                    raise ApiError(400, f"Secret {name}: type must be 'env' or 'file'.")
+                    raise ApiError(500, f"Secret {name}: type must be 'env' or 'file'.")
                 try:
-                    base64.b64decode(secret.get("value", ""), validate=True)
-                except ValueError:
-                    raise ApiError(400, f"Secret {name}: value must be base64-encoded.") from None
+                    base64.b64decode(secret["value"], validate=True)
+                except (KeyError, ValueError, TypeError):
+                    raise ApiError(500, f"Secret {name}: value must be base64-encoded.") from None
                 if name in store.secrets and not overwrite:
                     raise ApiError(
                         409,
@@ -814,8 +931,8 @@ def create_app(store: Store, tokens: dict[str, dict[str, str]], hostile: bool = 
     def delete_secrets():
         user()
         names = request.get_json(silent=True)
-        if not isinstance(names, list):
-            raise ApiError(400, "Send the names of the secrets to delete as a JSON list.")
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise ApiError(500, "Send the names of the secrets to delete as a JSON list.")
         with store.lock:
             missing = [n for n in names if n not in store.secrets]
             if missing:

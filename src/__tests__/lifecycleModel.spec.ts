@@ -127,9 +127,9 @@ function world(meta: Metadata = ours) {
           workflow_type: 'serial',
           messages: []
         }),
-        addSecret: async () => {
+        rucioSetup: async () => {
           calls.push('secret');
-          return { secrets: [] };
+          return { secrets: ['BEARER_TOKEN'], note: '', token_expires_at: 1 };
         },
         run: async () => {
           calls.push('run');

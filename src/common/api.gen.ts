@@ -406,7 +406,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Validate a reana.yaml (line-numbered messages) */
+        /** Validate a reana.yaml, or the editor's unsaved text of it (line-numbered messages) */
         post: operations["postReanaValidate"];
         delete?: never;
         options?: never;
@@ -535,6 +535,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/vre/api/reana/workflows/{workflow}/graph": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workflow's steps, their dependencies and live status */
+        get: operations["getReanaWorkflowsWorkflowGraph"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/vre/api/reana/workflows/{workflow}/files": {
         parameters: {
             query?: never;
@@ -599,6 +616,23 @@ export type paths = {
         post?: never;
         /** Delete a secret */
         delete: operations["deleteReanaSecretsName"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/vre/api/reana/rucio-setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add the REANA secrets that `rucio: true` steps need, with an IAM token for Rucio */
+        post: operations["postReanaRucioSetup"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -1377,6 +1411,34 @@ export type components = {
             checksum: string | null;
         };
         /**
+         * GraphStep
+         * @description One step (serial step, CWL step, Snakemake rule, Yadage stage) of a workflow's graph.
+         */
+        GraphStep: {
+            /** Name */
+            name: string;
+            /** Depends On */
+            depends_on: string[];
+            /** Inputs */
+            inputs: string[];
+            /** Outputs */
+            outputs: string[];
+            /**
+             * Environment
+             * @default null
+             */
+            environment: string | null;
+            /** Commands */
+            commands: string[];
+            /**
+             * Status
+             * @default created
+             */
+            status: string;
+            /** Job Ids */
+            job_ids: string[];
+        };
+        /**
          * Identity
          * @description Who the IAM token says the user is.
          */
@@ -1620,14 +1682,6 @@ export type components = {
              */
             keep_files?: boolean;
         };
-        /**
-         * PathInput
-         * @description A reana.yaml, or a folder that holds one, relative to the workspace.
-         */
-        PathInput: {
-            /** Path */
-            path: string;
-        };
         /** Progress */
         Progress: {
             /**
@@ -1851,6 +1905,23 @@ export type components = {
             /** @default null */
             error: components["schemas"]["ErrorBody"] | null;
         };
+        /** RucioSetup */
+        RucioSetup: {
+            /** Secrets */
+            secrets: string[];
+            /** Token Expires At */
+            token_expires_at: number | null;
+            /** Note */
+            note: string;
+        };
+        /**
+         * RucioSetupInput
+         * @description `POST rucio-setup`: the user's Rucio account; the rest comes from the server.
+         */
+        RucioSetupInput: {
+            /** Account */
+            account: string;
+        };
         /**
          * UploadInput
          * @description Body of `POST <instance>/upload`.
@@ -1935,6 +2006,10 @@ export type components = {
             /** Parameters */
             parameters?: {
                 [key: string]: string | number | boolean;
+            };
+            /** Operational Options */
+            operational_options?: {
+                [key: string]: string | number | boolean | string[];
             };
         };
         /** ScopeList */
@@ -2075,6 +2150,10 @@ export type components = {
             parameters?: {
                 [key: string]: string | number | boolean;
             };
+            /** Operational Options */
+            operational_options?: {
+                [key: string]: string | number | boolean | string[];
+            };
         };
         /** StepCounts */
         StepCounts: {
@@ -2184,6 +2263,19 @@ export type components = {
             /** @default null */
             error: components["schemas"]["ErrorResponse"] | null;
         };
+        /**
+         * ValidateInput
+         * @description `path`, and the editor's unsaved `text` of that reana.yaml to check instead of the saved file.
+         */
+        ValidateInput: {
+            /** Path */
+            path: string;
+            /**
+             * Text
+             * @default null
+             */
+            text?: string | null;
+        };
         /** ValidationMessage */
         ValidationMessage: {
             /**
@@ -2221,6 +2313,8 @@ export type components = {
             output_files: string[];
             /** Output Directories */
             output_directories: string[];
+            /** Operational Options */
+            operational_options: string[];
             /** Messages */
             messages: components["schemas"]["ValidationMessage"][];
         };
@@ -2265,6 +2359,19 @@ export type components = {
              * @default null
              */
             size_bytes: number | null;
+        };
+        /** WorkflowGraph */
+        WorkflowGraph: {
+            /** Workflow Id */
+            workflow_id: string;
+            /** Workflow Type */
+            workflow_type: string;
+            /** Workflow Status */
+            workflow_status: string;
+            /** Steps */
+            steps: components["schemas"]["GraphStep"][];
+            /** Source */
+            source: string;
         };
         /** WorkflowLogs */
         WorkflowLogs: {
@@ -3130,7 +3237,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PathInput"];
+                "application/json": components["schemas"]["ValidateInput"];
             };
         };
         responses: {
@@ -3438,6 +3545,38 @@ export interface operations {
             504: components["responses"]["BackendTimeout"];
         };
     };
+    getReanaWorkflowsWorkflowGraph: {
+        parameters: {
+            query?: {
+                /** @description The workflow's folder in the workspace; needed for Yadage. */
+                path?: string;
+            };
+            header?: never;
+            path: {
+                workflow: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowGraph"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
     getReanaWorkflowsWorkflowFiles: {
         parameters: {
             query?: {
@@ -3581,6 +3720,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SecretList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["NotAuthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            502: components["responses"]["BackendError"];
+            504: components["responses"]["BackendTimeout"];
+        };
+    };
+    postReanaRucioSetup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RucioSetupInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RucioSetup"];
                 };
             };
             400: components["responses"]["BadRequest"];

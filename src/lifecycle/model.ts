@@ -165,13 +165,9 @@ export class LifecycleModel implements IDisposable {
       return;
     }
     if (mode === 'rucio') {
-      // The server makes the secret from the user's IAM token; the browser never sees it.
-      await reana.client.addSecret(
-        'RUCIO_ACCESS_TOKEN',
-        { kind: 'iam', audience: 'rucio' },
-        'env',
-        true
-      );
+      // The secrets REANA's `rucio: true` steps need, made by the server with an IAM token
+      // for Rucio (the browser never sees it); REANA does not renew it.
+      await reana.client.rucioSetup(attachments[0].instance);
     }
     const task = await this._task(
       reana.client.run(spec.path, workflowName(notebook.path), {})

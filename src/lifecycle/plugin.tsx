@@ -15,6 +15,7 @@ import {
   nullTranslator,
   TranslationBundle
 } from '@jupyterlab/translation';
+import { Widget } from '@lumino/widgets';
 import React from 'react';
 
 import { IVREConnection } from '../common/connection';
@@ -204,7 +205,9 @@ export const lifecyclePlugin: JupyterFrontEndPlugin<void> = {
 
     // Where the lifecycle stands, in the notebook's toolbar (and what was published: the DOI).
     tracker.widgetAdded.connect((_, panel) => {
-      const label = ReactWidget.create(<span />);
+      // A plain widget: its text is set directly. (A React one wiped text set before its first
+      // render, which is what happened when a notebook was opened again.)
+      const label = new Widget({ node: document.createElement('span') });
       label.addClass('jp-vre-LifecycleStatus');
       panel.toolbar.insertItem(10, 'vre-lifecycle', label);
       void panel.context.ready.then(() => {

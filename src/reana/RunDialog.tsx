@@ -9,7 +9,21 @@ export interface IRunChoice {
   name: string;
   /** Only the parameters changed from the reana.yaml's values. */
   parameters: Record<string, string>;
+  /** REANA's operational options the user filled in (e.g. TARGET, FROM, report). */
+  operationalOptions: Record<string, string>;
 }
+
+/** What each operational option does, as REANA documents it. */
+const OPTION_HELP: Record<string, string> = {
+  CACHE: 'on or off: reuse the results of unchanged serial steps',
+  FROM: 'the serial step to start from',
+  TARGET: 'the step to stop at (serial) or the output/step to compute (CWL)',
+  report: 'the Snakemake report file to write',
+  toplevel: 'where Yadage finds the workflow files',
+  initdir: 'the folder Yadage starts in',
+  initfiles: 'files holding the initial Yadage parameters',
+  accept_metadir: 'whether Yadage may reuse an existing metadata folder'
+};
 
 /** REANA workflow names: letters, digits, '-' and '_'. */
 export function workflowName(folder: string): string {
@@ -84,7 +98,12 @@ function RunForm(props: {
               {key}
               <input
                 className="jp-mod-styled"
-                value={value}
+                value={
+                  typeof report.parameters[key] === 'object'
+                    ? JSON.stringify(report.parameters[key])
+                    : value
+                }
+                disabled={typeof report.parameters[key] === 'object'}
                 onChange={event => {
                   const next = { ...values, [key]: event.target.value };
                   setValues(next);
@@ -97,6 +116,34 @@ function RunForm(props: {
               />
             </label>
           ))}
+          {(report.operational_options ?? []).length > 0 && (
+            <details className="jp-vre-ReanaRun-options">
+              <summary>
+                {trans.__(
+                  'Operational options (%1)',
+                  report.workflow_type ?? ''
+                )}
+              </summary>
+              {(report.operational_options ?? []).map(option => (
+                <label key={option} className="jp-vre-ReanaRun-field">
+                  {option}
+                  <input
+                    className="jp-mod-styled"
+                    name={`option-${option}`}
+                    placeholder={trans.__(OPTION_HELP[option] ?? '')}
+                    title={trans.__(OPTION_HELP[option] ?? '')}
+                    onChange={event => {
+                      if (event.target.value) {
+                        choice.operationalOptions[option] = event.target.value;
+                      } else {
+                        delete choice.operationalOptions[option];
+                      }
+                    }}
+                  />
+                </label>
+              ))}
+            </details>
+          )}
         </>
       )}
     </div>
@@ -133,7 +180,11 @@ export async function askToRun(
   defaultName: string,
   trans: TranslationBundle
 ): Promise<IRunChoice | null> {
-  const choice: IRunChoice = { name: defaultName, parameters: {} };
+  const choice: IRunChoice = {
+    name: defaultName,
+    parameters: {},
+    operationalOptions: {}
+  };
   const result = await showDialog({
     title: trans.__('Run on REANA'),
     body: new RunBody(report, choice, trans),

@@ -58,7 +58,13 @@ export type IWorkflowLogs = Schema<'WorkflowLogs'>;
 
 export type IWorkspaceFile = Schema<'WorkspaceFile'>;
 
+export type IGraphStep = Schema<'GraphStep'>;
+
+export type IWorkflowGraph = Schema<'WorkflowGraph'>;
+
 export type ISecret = Schema<'Secret'>;
+
+export type IRucioSetup = Schema<'RucioSetup'>;
 
 /** Where the server takes a secret's value from; the browser only names it. */
 export type SecretSource =
@@ -95,8 +101,16 @@ export class ReanaClient {
     return this._call('ping');
   }
 
-  validate(path: string): Promise<IValidationReport> {
-    return this._call('validate', post({ path }));
+  /** Check the reana.yaml at `path`, or `text` as if it were that file (an editor's buffer). */
+  validate(
+    path: string,
+    text?: string,
+    signal?: AbortSignal
+  ): Promise<IValidationReport> {
+    return this._call('validate', {
+      ...post(text === undefined ? { path } : { path, text }),
+      signal
+    });
   }
 
   workflows(options: IListQuery = {}): Promise<IPage<IWorkflow>> {
@@ -111,13 +125,33 @@ export class ReanaClient {
   run(
     path: string,
     name: string,
-    parameters: Record<string, string>
+    parameters: Record<string, string>,
+    operationalOptions: Record<string, string> = {}
   ): Promise<ITaskInfo> {
-    return this._call('run', post({ path, name, parameters }));
+    return this._call(
+      'run',
+      post({
+        path,
+        name,
+        parameters,
+        operational_options: operationalOptions
+      })
+    );
   }
 
-  logs(id: string): Promise<IWorkflowLogs> {
-    return this._call(`workflows/${encodeURIComponent(id)}/logs`);
+  /** The logs of the workflow, or of the jobs of these steps only. */
+  logs(id: string, steps: string[] = []): Promise<IWorkflowLogs> {
+    const only = steps.map(s => `step=${encodeURIComponent(s)}`).join('&');
+    return this._call(
+      `workflows/${encodeURIComponent(id)}/logs${only ? `?${only}` : ''}`
+    );
+  }
+
+  /** Steps, dependencies and live status; `path` (the workflow's folder) is needed for Yadage. */
+  graph(id: string, path?: string): Promise<IWorkflowGraph> {
+    return this._call(
+      `workflows/${encodeURIComponent(id)}/graph${query({ path })}`
+    );
   }
 
   files(id: string, page = 1, size = 100): Promise<IPage<IWorkspaceFile>> {
@@ -163,6 +197,20 @@ export class ReanaClient {
       'secrets',
       post({ name, type, source, ...(overwrite ? { overwrite } : {}) })
     );
+  }
+
+  /**
+   * Add the REANA secrets that `rucio: true` steps need for this Rucio instance: the
+   * user's account there (asked of the Rucio extension), the admin's Rucio settings and
+   * an IAM token for Rucio, all written by the server.
+   */
+  async rucioSetup(instance: string): Promise<IRucioSetup> {
+    const { account } = await requestAPI<{ account: string }>(
+      `rucio/${encodeURIComponent(instance)}/account`,
+      {},
+      this.serverSettings
+    );
+    return this._call('rucio-setup', post({ account }));
   }
 
   deleteSecret(name: string): Promise<{ secrets: ISecret[] }> {

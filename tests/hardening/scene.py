@@ -452,29 +452,23 @@ class Scene:
             (rule,) = final["result"]["rules"]
             assert Client().get_replication_rule(rule)["id"] == rule
         elif kind == "rucio.upload":
-            # UploadClient's thread cannot be stopped mid-file: the file in flight completes and is
-            # registered whole; the files after it are never uploaded.
+            # Cancelled while its second file is looked up: the first stays registered whole; the
+            # second and third are neither registered nor left half-written in the RSE's storage.
             from rucio.client import Client
             from rucio.common.exception import DataIdentifierNotFound
 
-            client = Client()
-            # The task ends when cancelled; the thread finishes the file in flight after it.
-            deadline = time.monotonic() + 60
-            while True:
+            client, scope, names = Client(), seen["scope"], seen["names"]
+            assert client.get_metadata(scope, names[0])["bytes"] == 100_000
+            for name in names[1:]:
                 try:
-                    client.get_metadata(seen["scope"], seen["names"][1])
-                    break
+                    client.get_metadata(scope, name)
                 except DataIdentifierNotFound:
-                    assert time.monotonic() < deadline, f"{seen['names'][1]} was never registered"
-                    time.sleep(0.5)
-            for name in seen["names"][:2]:
-                assert client.get_metadata(seen["scope"], name)["bytes"] == 100_000, name
-            try:
-                client.get_metadata(seen["scope"], seen["names"][2])
-            except DataIdentifierNotFound:
-                pass
-            else:
-                raise AssertionError(f"{seen['names'][2]} was uploaded after the cancel")
+                    continue
+                raise AssertionError(f"{name} was registered after the cancel")
+            rucio = self.stack["rucio"]
+            storage = Path(rucio["rse_storage"][rucio["upload_rse"]]) / scope.replace(".", "/")
+            left = [p.name for p in storage.rglob("*") if any(n in p.name for n in names[1:])]
+            assert left == [], left
         elif kind == "reana.upload":  # only whole inputs in the workspace
             listing = self.lab.call("GET", f"reana/workflows/{seen['workflow']}/files", expect=200)
             local = {

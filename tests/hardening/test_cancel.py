@@ -57,7 +57,7 @@ def test_the_event_loop_stays_free_during_the_cancels(cancelled):
     ids=[
         "make-available says the Rucio rule stays, and it does",
         "a Rucio download leaves no partial file and keeps the verified ones",
-        "a Rucio upload finishes only the file in flight",
+        "a Rucio upload keeps the file done and registers nothing after",
         "a REANA upload leaves no half file in the workspace",
         "a REANA run cancelled before it started deletes the workflow it created",
         "a REANA download leaves no partial file",

@@ -194,3 +194,82 @@ def test_secrets_are_added_listed_and_deleted(reana: dict[str, Any]) -> None:
     assert again.status_code == 409
     assert api(reana, "DELETE", "/secrets/", json=[name]).json() == [name]
     assert name not in [s["name"] for s in api(reana, "GET", "/secrets").json()]
+
+
+def _api(reana: dict[str, Any], method: str, path: str, **kwargs: Any) -> Any:
+    answer = httpx.request(
+        method,
+        f"{reana['api_url']}{path}",
+        params={"access_token": reana["token"], **kwargs.pop("params", {})},
+        timeout=30,
+        **kwargs,
+    )
+    assert answer.is_success, answer.text
+    return answer.json()
+
+
+def _run_rucio_step(reana: dict[str, Any], secrets: dict[str, str]) -> str:
+    """A serial step with `rucio: true` that prints the rucio.cfg it got; its log."""
+    import base64
+
+    names = ["VONAME", "RUCIO_USERNAME", "RUCIO_RUCIO_HOST", "RUCIO_AUTH_HOST", "RUCIO_CFG_AUTH_TYPE"]
+    present = {s["name"] for s in _api(reana, "GET", "/secrets")}
+    if gone := [n for n in names if n in present]:
+        _api(reana, "DELETE", "/secrets/", json=gone)
+    if secrets:
+        body = {
+            k: {"name": k, "value": base64.b64encode(v.encode()).decode(), "type": "env"}
+            for k, v in secrets.items()
+        }
+        httpx.post(
+            f"{reana['api_url']}/secrets/",
+            params={"access_token": reana["token"], "overwrite": "true"},
+            json=body,
+        ).raise_for_status()
+    spec = {
+        "workflow": {
+            "type": "serial",
+            "specification": {
+                "steps": [
+                    {
+                        "name": "fetch",
+                        "environment": "x",
+                        "rucio": True,
+                        "commands": ['cat "$$RUCIO_CONFIG" || true'],
+                    }
+                ]
+            },
+        }
+    }
+    name = f"rucio-{uuid.uuid4().hex[:6]}"
+    created = _api(reana, "POST", "/workflows", params={"workflow_name": name}, json=spec)
+    _api(reana, "POST", f"/workflows/{created['workflow_id']}/start", json={})
+    deadline = time.monotonic() + 30
+    while _api(reana, "GET", f"/workflows/{created['workflow_id']}/status")["status"] not in DONE:
+        assert time.monotonic() < deadline
+        time.sleep(0.3)
+    logs = json.loads(_api(reana, "GET", f"/workflows/{created['workflow_id']}/logs")["logs"])
+    [job] = logs["job_logs"].values()
+    return job["logs"]
+
+
+def test_rucio_steps_get_the_rucio_cfg_reana_writes_from_the_users_secrets(reana):
+    log = _run_rucio_step(
+        reana,
+        {
+            "VONAME": "escape",
+            "RUCIO_USERNAME": "jdoe",
+            "RUCIO_RUCIO_HOST": "http://rucio.example",
+            "RUCIO_CFG_AUTH_TYPE": "oidc",
+        },
+    )
+    assert "rucio_host = http://rucio.example" in log
+    assert "auth_host = https://escape-rucio-auth.cern.ch" in log  # REANA's guess from VONAME
+    assert "auth_type = oidc" in log and "account = jdoe" in log
+    assert "client_x509_proxy = /vomsproxy_cache/x509up_proxy" in log and "[policy]" in log
+
+
+def test_rucio_steps_without_voname_get_reanas_error_and_no_config(reana):
+    log = _run_rucio_step(reana, {"RUCIO_USERNAME": "jdoe"})
+    assert "[ERROR] Environment variable VONAME is not set in user secrets." in log
+    assert "rucio_host" not in log

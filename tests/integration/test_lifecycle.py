@@ -66,7 +66,16 @@ def jp_server_config(jp_server_config, stack, iam_tokens_config, tmp_path):
                 }
             ]
         },
-        "ReanaExtension": {"server_url": stack["reana"]["url"], "call_timeout_seconds": 10},
+        "ReanaExtension": {
+            "server_url": stack["reana"]["url"],
+            "call_timeout_seconds": 10,
+            # what REANA's `rucio: true` steps need to find this Rucio (reana-job-controller)
+            "rucio_secrets": {
+                "VONAME": "vre",
+                "RUCIO_RUCIO_HOST": rucio["rucio_host"],
+                "RUCIO_AUTH_HOST": rucio["auth_host"],
+            },
+        },
         "ZenodoExtension": {"api_url": stack["zenodo"]["api_url"], "timeout_seconds": 20},
     }
 
@@ -241,18 +250,19 @@ async def test_the_workflow_fetches_its_inputs_from_rucio_with_the_users_token(
 ):
     await sign_in(jp_fetch, stack)
     did = upload_dataset(NUMBERS)  # on a remote RSE only: the workflow downloads it
-    secrets = await api(
-        jp_fetch,
-        "reana",
-        "secrets",
-        method="POST",
-        body={
-            "name": "RUCIO_ACCESS_TOKEN",
-            "source": {"kind": "iam", "audience": "rucio"},
-            "overwrite": True,
-        },
+    # The secrets real REANA's `rucio: true` needs, the Rucio token as BEARER_TOKEN.
+    setup = await api(
+        jp_fetch, "reana", "rucio-setup", method="POST", body={"account": stack["rucio"]["oidc"]["account"]}
     )
-    assert {"name": "RUCIO_ACCESS_TOKEN", "type": "env"} in secrets["secrets"]
+    assert setup["secrets"] == [
+        "BEARER_TOKEN",
+        "RUCIO_AUTH_HOST",
+        "RUCIO_CFG_AUTH_TYPE",
+        "RUCIO_RUCIO_HOST",
+        "RUCIO_USERNAME",
+        "VONAME",
+    ]
+    assert setup["token_expires_at"] and "expires" in setup["note"]
     done = await lifecycle(jp_fetch, stack, Path(jp_root_dir), did, "rucio", None)
     assert "rucio: true" in done["spec"]["text"] and "rucio download" in done["spec"]["text"]
     files = await api(jp_fetch, "reana", "workflows", done["run"]["id"], "files")

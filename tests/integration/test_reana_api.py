@@ -14,12 +14,14 @@ from typing import Any
 
 import jwt
 import pytest
+from reana_contract import record_reana_traffic  # noqa: F401 (a fixture)
 from tornado.httpclient import HTTPClientError
 
 from reana_ext.client import ReanaAPI
 from vre_common.errors import BackendError
 
-pytestmark = pytest.mark.integration
+# Every request to REANA and every answer is checked against reana_server.json.
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("record_reana_traffic")]
 
 SAMPLE = Path(__file__).resolve().parents[2] / "devstack" / "reana" / "samples" / "helloworld"
 ENDED = ("finished", "failed", "stopped", "deleted")
@@ -146,7 +148,9 @@ async def test_a_serial_workflow_runs_end_to_end_and_its_outputs_land_in_the_wor
     assert started["kind"] == "reana.run" and started["progress"]["unit"] == "bytes"
     task = await wait_task(jp_fetch, started["id"])
     assert task["state"] == "succeeded", task["error"]
-    sizes = sum((jp_root_dir / workflow_folder / f).stat().st_size for f in report["input_files"])
+    # the inputs and, as reana-client's create does, the reana.yaml itself
+    sent = [*report["input_files"], "reana.yaml"]
+    sizes = sum((jp_root_dir / workflow_folder / f).stat().st_size for f in sent)
     assert task["progress"] == {"done": sizes, "total": sizes, "unit": "bytes"}
     workflow = task["result"]["workflow_id"]
     assert task["result"]["workflow_name"] == f"{name}.1"
@@ -330,6 +334,25 @@ async def test_an_invalid_reana_yaml_is_refused_with_its_line(jp_fetch, reana, j
     assert (code, body["error"]) == (400, "invalid_reana_yaml") and "line 6" in body["message"]
 
 
+async def test_the_editors_unsaved_text_is_validated_in_the_files_folder(jp_fetch, reana, workflow_folder):
+    # The editor sends what the user has typed; the saved file is valid, the text is not. Files the
+    # text names are looked for next to the saved reana.yaml.
+    path = f"{workflow_folder}/reana.yaml"
+    saved = await call(jp_fetch, "validate", method="POST", body={"path": path})
+    assert saved["valid"]
+    text = "inputs:\n  files: [code/helloworld.py, nowhere.txt]\nworkflow:\n  type: serail\n  specification: {}\n"
+    typed = await call(jp_fetch, "validate", method="POST", body={"path": path, "text": text})
+    assert not typed["valid"]
+    found = {(m["severity"], m["key"], m["line"]) for m in typed["messages"]}
+    assert ("error", "workflow.type", 4) in found
+    assert ("warning", "inputs.files[1]", 2) in found  # the unsaved list, checked against the folder
+    assert not any(m["key"] == "inputs.files[0]" for m in typed["messages"])
+    code, body = await error(
+        jp_fetch, "validate", method="POST", body={"path": path, "text": "x" * ((1 << 20) + 1)}
+    )
+    assert code == 400 and body["error"]
+
+
 async def test_a_secret_is_made_from_a_server_held_credential(jp_fetch, reana, jp_root_dir, workflow_folder):
     await sign_in(jp_fetch, reana)
     value = f"pw-{uuid.uuid4().hex}"
@@ -422,3 +445,12 @@ async def test_the_iam_token_becomes_a_secret_for_rucio_steps(with_iam, jp_fetch
     token = (jp_root_dir / "iam" / "out" / "token.txt").read_text().strip()
     assert jwt.decode(token, options={"verify_signature": False})["preferred_username"] == "jdoe"
     await call(jp_fetch, "secrets", name, method="DELETE")
+
+
+async def test_rucio_setup_without_the_admins_rucio_settings_says_what_to_configure(jp_fetch, reana):
+    await sign_in(jp_fetch, reana)
+    code, body = await error(jp_fetch, "rucio-setup", method="POST", body={"account": "jdoe"})
+    assert (code, body["error"]) == (400, "rucio_not_configured")
+    assert "c.ReanaExtension.rucio_secrets" in body["message"]
+    code, body = await error(jp_fetch, "rucio-setup", method="POST", body={"account": "../x"})
+    assert code == 400

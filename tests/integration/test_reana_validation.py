@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -203,3 +204,13 @@ def test_inputs_missing_from_the_folder_are_warned_about(tmp_path: Path) -> None
     report = validate_text(text, tmp_path)
     assert report.valid
     assert [m.key for m in report.messages] == ["inputs.files[0]", "inputs.directories[0]"]
+
+
+def test_the_editors_schema_is_reana_commons_own(oracle: str) -> None:
+    """The editor completes from a copy of reana-commons' reana.yaml schema; it is the one the oracle uses."""
+    venv = Path(oracle).parent.parent
+    [theirs] = venv.glob(
+        "lib/python*/site-packages/reana_commons/validation/schemas/reana_analysis_schema.json"
+    )
+    ours = Path(__file__).resolve().parents[2] / "src" / "reana" / "editor" / "reana_analysis_schema.json"
+    assert json.loads(ours.read_text()) == json.loads(theirs.read_text())

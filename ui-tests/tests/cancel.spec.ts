@@ -21,7 +21,10 @@ import {
 const KINDS: [string, string][] = [
   ['rucio.make_available', 'the Rucio rule stays, and the task says so'],
   ['rucio.download', 'no partial file; the verified files are kept'],
-  ['rucio.upload', 'only the file in flight completes; none after it'],
+  [
+    'rucio.upload',
+    'the file done stays; nothing after it is registered or stored'
+  ],
   ['reana.upload', 'only whole inputs in the REANA workspace'],
   ['reana.run', 'the workflow it created is deleted'],
   ['reana.download', 'no partial file'],
