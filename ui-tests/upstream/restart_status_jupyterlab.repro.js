@@ -93,11 +93,9 @@ async function main() {
       null,
       { timeout: 120000 }
     );
-    // As a user restarts: Kernel > Restart Kernel…, then the dialog's Restart.
-    void page.evaluate(() =>
-      window.jupyterapp.commands.execute('notebook:restart-kernel')
+    await page.evaluate(() =>
+      window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()
     );
-    await page.click('.jp-Dialog .jp-mod-accept');
     // A plain kernel restart takes a few seconds here; give it far more.
     await page.waitForTimeout(40000);
     const after = await status();
