@@ -170,6 +170,24 @@ def their_sign_in(client: httpx.Client, stack: dict[str, Any]) -> None:
         "/rucio-jupyterlab/auth", json={"namespace": THEIRS, "type": "userpass", "params": params}
     )
     answer.raise_for_status()
+    # What its settings dialog does when the user picks the instance and the auth method: without it
+    # the server has no active auth method and every Rucio call fails (it answered `[]` before).
+    answer = client.put("/rucio-jupyterlab/instances", json={"instance": THEIRS, "auth": "userpass"})
+    answer.raise_for_status()
+
+
+def their_did(client: httpx.Client, did: str) -> list[dict[str, Any]]:
+    """rucio-jupyterlab's DID details as its frontend gets them: GET did answers FETCHING while it
+    lists the replicas in the background, and the frontend asks again until it has them (0.2 s here)."""
+    while True:
+        answer = client.get("/rucio-jupyterlab/did", params={"namespace": THEIRS, "did": did})
+        answer.raise_for_status()
+        rows = answer.json()
+        if not rows or rows[0].get("status") != "FETCHING":
+            if not rows or "error" in rows[0]:
+                raise RuntimeError(f"rucio-jupyterlab answered {rows!r:.300}")
+            return rows
+        time.sleep(0.2)
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -210,9 +228,17 @@ def python_statement(item: dict[str, Any]) -> str:
 
 @contextmanager
 def kernel(python: Path, extension: str | None = None) -> Iterator[Any]:
+    from jupyter_client.kernelspec import KernelSpec
     from jupyter_client.manager import KernelManager
 
-    manager = KernelManager(kernel_cmd=[str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"])
+    manager = KernelManager()
+    # The kernel of `python`'s venv (jupyter_client 8 ignores `kernel_cmd`, and the default
+    # kernel is this venv's, where rucio-jupyterlab's kernel extension is not installed).
+    manager._kernel_spec = KernelSpec(
+        argv=[str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        display_name=python.parent.parent.name,
+        language="python",
+    )
     manager.start_kernel()
     client = manager.client()
     client.start_channels()
@@ -243,11 +269,11 @@ def their_inject(kc: Any, did: str, rows: list[dict[str, Any]]) -> None:
         ],
     }
     kc.session.send(
-        kc.shell_channel,
+        kc.shell_channel.socket,
         "comm_open",
         {"comm_id": comm_id, "target_name": "rucio-jupyterlab:kernel", "data": {}},
     )
-    kc.session.send(kc.shell_channel, "comm_msg", {"comm_id": comm_id, "data": data})
+    kc.session.send(kc.shell_channel.socket, "comm_msg", {"comm_id": comm_id, "data": data})
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline:
         msg = kc.get_iopub_msg(timeout=600)
@@ -290,13 +316,7 @@ def bench_resolve(stack: dict[str, Any], did: str, repeat: int, theirs: bool) ->
             before = rss_kib(pid)
             with kernel(python, "rucio_jupyterlab.kernels.ipython") as kc:
                 start = time.perf_counter()
-                seconds, answer = timed(
-                    lambda c=client: c.get(
-                        "/rucio-jupyterlab/did", params={"namespace": THEIRS, "did": did, "poll": "1"}
-                    )
-                )
-                answer.raise_for_status()
-                rows = answer.json()
+                seconds, rows = timed(lambda c=client: their_did(c, did))
                 their_inject(kc, did, rows)
                 total = time.perf_counter() - start
             after = rss_kib(pid)
@@ -352,21 +372,33 @@ def bench_available(stack: dict[str, Any], did: str, repeat: int, theirs: bool) 
     for _ in range(repeat):
         with server(python, their_config(stack)) as (client, _pid):
             their_sign_in(client, stack)
-            seconds, answer = timed(
-                lambda: client.get(
-                    "/rucio-jupyterlab/did", params={"namespace": THEIRS, "did": did, "force": "1"}
-                )
-            )
-            answer.raise_for_status()
+            seconds, rows = timed(lambda c=client: their_did(c, did))
         their.append(seconds)
         print(
-            f"  rucio-jupyterlab: GET did (force) {seconds:.3f} s, {len(answer.json())} rows; {load()}",
+            f"  rucio-jupyterlab: GET did until not FETCHING {seconds:.3f} s, {len(rows)} rows, "
+            f"{sum(r['status'] == 'OK' for r in rows)} OK; {load()}",
             flush=True,
         )
-    print(figure("rucio-jupyterlab, panel state after the rule is OK (GET did, force)", their))
+    print(figure("rucio-jupyterlab, panel state after the rule is OK (GET did, polled)", their))
 
 
 # --- the first page, cold -----------------------------------------------------------------------
+
+
+def rucio_first_rows(stack: dict[str, Any], did: str, rows: int = 100) -> float:
+    """Seconds until Rucio's `list_files` stream has given `rows` files: the least any first page takes."""
+    import itertools
+
+    from rucio.client import Client
+    from rucio.common.config import clean_cached_config
+
+    os.environ["RUCIO_CONFIG"] = stack["rucio"]["client_config"]
+    clean_cached_config()
+    client = Client()
+    client.whoami()  # signed in before the clock starts
+    seconds, _ = timed(lambda: list(itertools.islice(client.list_files(*did.split(":")), rows)))
+    print(f"  Rucio list_files, first {rows} rows: {seconds * 1000:.1f} ms; {load()}", flush=True)
+    return seconds
 
 
 def bench_page(stack: dict[str, Any], did: str, repeat: int, theirs: bool) -> None:
@@ -385,6 +417,8 @@ def bench_page(stack: dict[str, Any], did: str, repeat: int, theirs: bool) -> No
         ours.append(seconds)
         print(f"  ours: {seconds * 1000:.1f} ms, states {states}; {load()}", flush=True)
     print(figure(f"ours, first page (100 files) with availability, cold server ({did})", ours))
+    floor = [rucio_first_rows(stack, did) for _ in range(repeat)]
+    print(figure("Rucio alone: list_files of the dataset to its 100th row (rucio-clients, signed in)", floor))
     if not theirs:
         return
     python = rucio_jupyterlab_python()
@@ -392,14 +426,9 @@ def bench_page(stack: dict[str, Any], did: str, repeat: int, theirs: bool) -> No
     for _ in range(repeat):
         with server(python, their_config(stack)) as (client, _pid):
             their_sign_in(client, stack)
-            seconds, answer = timed(
-                lambda: client.get(
-                    "/rucio-jupyterlab/did", params={"namespace": THEIRS, "did": did, "force": "1"}
-                )
-            )
-            answer.raise_for_status()
+            seconds, rows = timed(lambda c=client: their_did(c, did))
         their.append(seconds)
-        print(f"  rucio-jupyterlab: {seconds:.3f} s; {load()}", flush=True)
+        print(f"  rucio-jupyterlab: {seconds:.3f} s, {len(rows)} rows; {load()}", flush=True)
     print(figure("rucio-jupyterlab, its first page (the whole dataset), cold server", their))
     print(
         f"ratio rucio-jupyterlab / ours (medians): {statistics.median(their) / statistics.median(ours):.0f}x"
@@ -419,47 +448,169 @@ def wait_task(client: httpx.Client, task: dict[str, Any], pid: int, peak: list[i
     return task
 
 
-def bench_transfer(stack: dict[str, Any], gib: float) -> None:
-    size = int(gib * (1 << 30))
+def write_big_file(path: Path, size: int) -> None:
     block = os.urandom(1 << 20)
-    with server(Path(sys.executable), our_config(stack)) as (client, pid):
-        root: Path = client.root  # type: ignore[attr-defined]
-        name = f"big.{secrets.token_hex(4)}.bin"
-        source = root / name
-        with open(source, "wb") as out:
-            for i in range(size >> 20):
-                out.write(block[: (1 << 20) - 1] + bytes([i % 251]))  # blocks differ, adler32 is real
-        os.sync()
-        cp_up, _ = timed(lambda: shutil.copyfile(source, root / f"{name}.cp"))
-        (root / f"{name}.cp").unlink()
-        our_sign_in(client)
-        start_rss = rss_kib(pid)["VmRSS"]
-        peak: list[int] = []
-        body = {
-            "path": name,
-            "rse": stack["rucio"]["upload_rse"],
-            "scope": f"user.{stack['rucio']['account']}",
-        }
-        start = time.perf_counter()
-        task = wait_task(client, client.post(f"/vre/api/rucio/{OURS}/upload", json=body).json(), pid, peak)
-        up = time.perf_counter() - start
+    with open(path, "wb") as out:
+        for i in range(size >> 20):
+            out.write(block[: (1 << 20) - 1] + bytes([i % 251]))  # blocks differ, checksums are real
+
+
+def synced(fn: Callable[[], Any]) -> tuple[float, Any]:
+    """`fn` timed after writing back what earlier steps left dirty, so none pays for another."""
+    os.sync()
+    return timed(fn)
+
+
+def copy_and_fsync(source: Path, target: Path) -> None:
+    """cp, then the copy flushed to disk: what an upload that registers only durable bytes compares to."""
+    shutil.copyfile(source, target)
+    fd = os.open(target, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def md5_alone(path: Path) -> float:
+    import hashlib
+
+    def digest() -> None:
+        h = hashlib.md5()  # noqa: S324 - Rucio's checksum
+        with open(path, "rb") as handle:
+            while chunk := handle.read(4 << 20):
+                h.update(chunk)
+
+    return synced(digest)[0]
+
+
+def their_upload(client: httpx.Client, stack: dict[str, Any], path: Path) -> str:
+    """rucio-jupyterlab's upload as its file browser starts it: one process per file running
+    rucio-clients' UploadClient; its jobs list says UPLOADING until that process ends.
+
+    It uploads without `register_after_upload`: it registers the replica first, copies, and
+    then asks Rucio to mark the replica available (`update_replicas_states`), which the dev
+    stack's permission policy refuses to user accounts, so its job ends FAILED after the bytes
+    are written and checked. What it did before that last call is what is timed: "FAILED at
+    the last step" is returned when the whole file is in the RSE's storage, else it raises.
+    """
+    rucio = stack["rucio"]
+    body = {"file_paths": [str(path)], "rse": rucio["upload_rse"], "scope": f"user.{rucio['account']}"}
+    client.post("/rucio-jupyterlab/upload", params={"namespace": THEIRS}, json=body).raise_for_status()
+    while True:
+        jobs = client.get("/rucio-jupyterlab/upload/jobs", params={"namespace": THEIRS}).json()
+        mine = [j for j in jobs if j.get("path") == str(path)]
+        if mine and mine[0]["status"] != "UPLOADING":
+            if mine[0]["status"] == "OK":
+                return "OK"
+            rucio = stack["rucio"]
+            stored = Path(rucio["rse_storage"][rucio["upload_rse"]]) / "user" / rucio["account"] / path.name
+            if stored.is_file() and stored.stat().st_size == path.stat().st_size:
+                return "FAILED at the last step (update_replicas_states refused), the whole file copied"
+            raise RuntimeError(f"rucio-jupyterlab's upload ended {mine[0]}")
+        time.sleep(0.2)
+
+
+def task_run(
+    client: httpx.Client, pid: int, path: str, body: dict[str, Any]
+) -> tuple[float, dict[str, Any], float]:
+    """A task started by POST `path`, timed after `sync` until it succeeds; and the server's memory growth (MiB)."""
+    start_rss, peak = rss_kib(pid)["VmRSS"], []
+    seconds, task = synced(lambda: wait_task(client, client.post(path, json=body).json(), pid, peak))
+    return seconds, task, (max([*peak, start_rss]) - start_rss) / 1024
+
+
+def our_transfer_run(
+    stack: dict[str, Any], client: httpx.Client, pid: int, size: int
+) -> tuple[dict[str, float], dict[str, float]]:
+    """cp, our upload, our download, cp of the download, md5 alone: seconds; and memory growth (MiB)."""
+    root: Path = client.root  # type: ignore[attr-defined]
+    name = f"big.{secrets.token_hex(4)}.bin"
+    source, copy = root / name, root / f"{name}.cp"
+    write_big_file(source, size)
+    run: dict[str, float] = {}
+    run["cp_up"], _ = synced(lambda: shutil.copyfile(source, copy))
+    copy.unlink()
+    run["cp_fsync"], _ = synced(lambda: copy_and_fsync(source, copy))
+    copy.unlink()
+    our_sign_in(client)
+    used: dict[str, float] = {}
+    body = {"path": name, "rse": stack["rucio"]["upload_rse"], "scope": f"user.{stack['rucio']['account']}"}
+    run["up"], task, used["up"] = task_run(client, pid, f"/vre/api/rucio/{OURS}/upload", body)
+    did = task["result"]["dids"][0]
+    run["down"], task, used["down"] = task_run(client, pid, "/vre/api/rucio/dl/download", {"dids": [did]})
+    target = root / task["result"]["paths"][0]
+    run["cp_down"], _ = synced(lambda: shutil.copyfile(target, copy))
+    copy.unlink()
+    run["md5"] = md5_alone(source)
+    target.unlink()
+    drop_stored_bytes(stack, name)
+    return run, used
+
+
+def drop_stored_bytes(stack: dict[str, Any], name: str) -> None:
+    """Free the disk a benchmark upload took in the dev stack's RSE storage (its replica stays registered)."""
+    rucio = stack["rucio"]
+    scope = f"user.{rucio['account']}"
+    (Path(rucio["rse_storage"][rucio["upload_rse"]]) / scope.replace(".", "/") / name).unlink(missing_ok=True)
+
+
+def bench_transfer(stack: dict[str, Any], gib: float, repeat: int, theirs: bool) -> None:
+    """Each run on a freshly started server: cp, our upload, our download, cp again (and
+    rucio-jupyterlab's upload), each after `sync`, the same new file for all."""
+    size = int(gib * (1 << 30))
+    rows: dict[str, list[float]] = {
+        k: [] for k in ("cp_up", "cp_fsync", "up", "down", "cp_down", "md5", "theirs_up")
+    }
+    memory: dict[str, list[float]] = {"up": [], "down": []}
+    for _ in range(repeat):
+        with server(Path(sys.executable), our_config(stack)) as (client, pid):
+            run, used = our_transfer_run(stack, client, pid, size)
+        for key, value in run.items():
+            rows[key].append(value)
+        for key, value in used.items():
+            memory[key].append(value)
         print(
-            f"upload {gib:g} GiB: {up:.2f} s ({size / up / 1e6:.0f} MB/s); cp on the same disk {cp_up:.2f} s "
-            f"({size / cp_up / 1e6:.0f} MB/s): {cp_up / up * 100:.0f} % of cp; "
-            f"server memory +{(max([*peak, start_rss]) - start_rss) / 1024:.1f} MiB; {load()}"
+            f"  ours: upload {run['up']:.2f} s = {run['cp_up'] / run['up'] * 100:.0f} % of cp ({run['cp_up']:.2f} s), "
+            f"{run['cp_fsync'] / run['up'] * 100:.0f} % of cp + fsync ({run['cp_fsync']:.2f} s); "
+            f"download {run['down']:.2f} s = {run['cp_down'] / run['down'] * 100:.0f} % of cp "
+            f"({run['cp_down']:.2f} s); md5 of the file alone {run['md5']:.2f} s; "
+            f"memory +{used['up']:.1f} / +{used['down']:.1f} MiB; {load()}",
+            flush=True,
         )
-        did = task["result"]["dids"][0]
-        start_rss, peak = rss_kib(pid)["VmRSS"], []
-        start = time.perf_counter()
-        task = wait_task(
-            client, client.post("/vre/api/rucio/dl/download", json={"dids": [did]}).json(), pid, peak
+        if theirs:
+            python = rucio_jupyterlab_python()
+            with server(python, their_config(stack)) as (client, _pid):
+                their_sign_in(client, stack)
+                source = client.root / f"big.{secrets.token_hex(4)}.bin"  # type: ignore[attr-defined]
+                write_big_file(source, size)
+                seconds, outcome = synced(lambda c=client, s=source: their_upload(c, stack, s))
+            drop_stored_bytes(stack, source.name)
+            rows["theirs_up"].append(seconds)
+            print(f"  rucio-jupyterlab: upload {seconds:.2f} s, {outcome}; {load()}", flush=True)
+    print(figure(f"cp of the {gib:g} GiB file (before the upload)", rows["cp_up"]))
+    print(figure("cp of it, then fsync of the copy", rows["cp_fsync"]))
+    print(figure("ours, upload", rows["up"]))
+    print(figure("ours, download", rows["down"]))
+    print(figure("cp of the downloaded file", rows["cp_down"]))
+    print(
+        figure(
+            "md5 of the file alone (one core): the least an upload that registers md5 can take", rows["md5"]
         )
-        down = time.perf_counter() - start
-        target = root / task["result"]["paths"][0]
-        cp_down, _ = timed(lambda: shutil.copyfile(target, root / f"{name}.cp"))
+    )
+    ratios_up = [c / u * 100 for c, u in zip(rows["cp_up"], rows["up"], strict=True)]
+    ratios_down = [c / d * 100 for c, d in zip(rows["cp_down"], rows["down"], strict=True)]
+    print(figure("ours, upload as % of cp (same run)", ratios_up, "%"))
+    durable = [c / u * 100 for c, u in zip(rows["cp_fsync"], rows["up"], strict=True)]
+    print(figure("ours, upload as % of cp + fsync (same run)", durable, "%"))
+    print(figure("ours, download as % of cp (same run)", ratios_down, "%"))
+    durable = [c / d * 100 for c, d in zip(rows["cp_fsync"], rows["down"], strict=True)]
+    print(figure("ours, download as % of cp + fsync (same run)", durable, "%"))
+    print(f"ours, server memory growth: upload {memory['up']} MiB, download {memory['down']} MiB")
+    if theirs:
+        print(figure("rucio-jupyterlab, upload (UploadClient in a process of its own)", rows["theirs_up"]))
         print(
-            f"download {gib:g} GiB: {down:.2f} s ({size / down / 1e6:.0f} MB/s); cp {cp_down:.2f} s: "
-            f"{cp_down / down * 100:.0f} % of cp; server memory +{(max([*peak, start_rss]) - start_rss) / 1024:.1f} MiB; {load()}"
+            f"ratio rucio-jupyterlab / ours, upload (medians): "
+            f"{statistics.median(rows['theirs_up']) / statistics.median(rows['up']):.1f}x"
         )
 
 
@@ -483,7 +634,7 @@ def main() -> int:
     )
     theirs = not args.skip_rucio_jupyterlab
     if args.what == "transfer":
-        bench_transfer(stack, args.gib)
+        bench_transfer(stack, args.gib, args.repeat, theirs)
     elif not args.did:
         parser.error("--did is needed")
     else:

@@ -10,8 +10,9 @@ bytes to compare checksums is a separate task (`verify.py`).
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from rucio.client import Client
 from rucio.common.exception import DuplicateRule
@@ -25,6 +26,15 @@ from .models import Availability, AvailabilityList, DIDItem
 from .session import RucioSession, did_dict, list_replicas
 
 MOUNT = "mounted storage"
+
+
+@dataclass(frozen=True)
+class DatasetState:
+    """A collection's files on the mounted RSE as its rules tell: "all" there, "none" there, or "per_file"."""
+
+    answer: Literal["all", "none", "per_file"]
+    rse: dict[str, Any] | None = None  # with "all": the RSE's description, to name each file's path
+    state: Literal["replicating", "not_available"] = "not_available"  # with "none": each file's state
 
 
 class Replication:
@@ -136,41 +146,55 @@ class Replication:
             rule = max(rules, key=lambda r: r["locks_ok_cnt"])
             total = rule["locks_ok_cnt"] + rule["locks_replicating_cnt"] + rule["locks_stuck_cnt"]
             missing = total - rule["locks_ok_cnt"]
+            how = (
+                f"{missing} of {total} files are still being copied to {rse}"
+                if total
+                else f"Rucio has not yet started copying it to {rse}"  # INJECT: the rule's locks are not made yet
+            )
             raise Conflict(
-                f"{did[0]}:{did[1]} is not available yet: {missing} of {total} files are still being "
-                f"copied to {rse} (rule {str(rule['state']).lower()}).",
+                f"{did[0]}:{did[1]} is not available yet: {how} (rule {str(rule['state']).lower()}).",
                 code="not_available",
             )
         return lambda client, files: self._replica_paths(client, files, rse)
 
-    async def whole_dataset(self, did: tuple[str, str]) -> dict[str, Any] | None:
-        """The mounted RSE's description when a rule putting all of `did` on it is OK, else None.
+    async def dataset_state(self, did: tuple[str, str]) -> DatasetState:
+        """What a rule putting all of `did` on the mounted RSE says of its files, without asking per file.
 
-        Then every file of `did` is there and its path follows from the RSE's naming rule, so a
-        page of its files needs no replica look-up (one cheap rule listing instead).
+        A rule on `did` covers every file of it, and once its locks are made (state
+        REPLICATING, STUCK or SUSPENDED; not yet while INJECT) each lock is OK
+        exactly when its file is on the RSE (a file already there gets an OK lock
+        at once). So an OK rule means all there (each path follows from the RSE's
+        naming rule), and a rule with locks but none OK means none there yet.
+        Otherwise (no such rule, some locks OK, locks not made) only the files
+        themselves can say.
         """
         rse = self._require_replica_mode()
 
-        def ask(client: Client) -> dict[str, Any] | None:
-            rules = client.list_did_rules(*did)
-            if not any(r["rse_expression"] == rse and r["state"] == "OK" for r in rules):
-                return None
-            info = client.get_rse(rse)
-            return info if info.get("deterministic") else None
+        def ask(client: Client) -> DatasetState:
+            rules = [r for r in client.list_did_rules(*did) if r["rse_expression"] == rse]
+            if any(r["state"] == "OK" for r in rules):
+                info = client.get_rse(rse)
+                return DatasetState("all", info) if info.get("deterministic") else DatasetState("per_file")
+            for rule in rules:
+                if rule["state"] in ("REPLICATING", "STUCK", "SUSPENDED") and rule["locks_ok_cnt"] == 0:
+                    copying = rule["state"] == "REPLICATING"
+                    return DatasetState("none", state="replicating" if copying else "not_available")
+            return DatasetState("per_file")
 
         return await self.session.call(ask)
 
-    async def page_availability(
-        self, items: list[DIDItem], whole: dict[str, Any] | None
-    ) -> list[Availability]:
-        """The state of each file of a listed page: from the dataset's OK rule (`whole`), else per file."""
+    async def page_availability(self, items: list[DIDItem], dataset: DatasetState) -> list[Availability]:
+        """The state of each file of a listed page: from the dataset's rule when it says, else per file."""
         files = [RucioFile(i.scope, i.name, i.bytes, i.adler32) for i in items if i.did_type == "FILE"]
         if not files:
             return []
-        if whole is None:
+        if dataset.answer == "none":
+            return [Availability(did=f.did, state=dataset.state) for f in files]
+        if dataset.answer == "per_file" or dataset.rse is None:
             return (await self.availability([(f.scope, f.name) for f in files])).files
+        rse = dataset.rse
         paths = await self.session.vre.executor.run(
-            "Rucio", self.session.timeout, lambda: self._named_paths(whole, files)
+            "Rucio", self.session.timeout, lambda: self._named_paths(rse, files)
         )
         there = await check_there(self.session, files, paths)
         return [

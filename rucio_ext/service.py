@@ -243,16 +243,16 @@ class RucioService:
                 items, next_cursor = await session.call(first)
                 return DIDPage(items=items, next_cursor=next_cursor)
             # The dataset-level answer does not need the page: ask both at once.
-            (items, next_cursor), whole = await asyncio.gather(
+            (items, next_cursor), dataset = await asyncio.gather(
                 session.call(first),
-                self._replication[instance].whole_dataset(parse_did(did, wildcards=False)),
+                self._replication[instance].dataset_state(parse_did(did, wildcards=False)),
             )
             page = DIDPage(items=items, next_cursor=next_cursor)
-            page.availability = await self._replication[instance].page_availability(page.items, whole)
+            page.availability = await self._replication[instance].page_availability(page.items, dataset)
             return page
         if with_states:
-            whole = await self._replication[instance].whole_dataset(parse_did(did, wildcards=False))
-            page.availability = await self._replication[instance].page_availability(page.items, whole)
+            dataset = await self._replication[instance].dataset_state(parse_did(did, wildcards=False))
+            page.availability = await self._replication[instance].page_availability(page.items, dataset)
         return page
 
     async def _next_page(self, session: RucioSession, pages: StreamPages, cursor: str, limit: int) -> DIDPage:

@@ -1,36 +1,59 @@
-"""Upload a workspace file or folder to an RSE with rucio-clients' UploadClient, as the user.
+"""Upload a workspace file or folder to an RSE, as the user, and register it in Rucio.
 
-Files are uploaded one at a time so that progress (bytes of the files done)
-and cancel work between files; UploadClient itself uploads, verifies the
-checksum and registers each file, creates the dataset when one is asked for,
-and attaches the files to it.
+Files are uploaded one at a time. Where the RSE's write protocol is `file://`
+(storage this server can write, as rucio-clients' posix protocol does), each
+file is copied straight into the path Rucio's lfn2pfn gives it, in one pass that
+computes adler32 and md5 as the bytes go by, with byte progress and cancel
+between chunks; then it is registered as `rucio upload` registers it (replica
+with size and both checksums, the dataset with its rule, or a rule on the file,
+and the attachment). UploadClient reads a file four times (adler32, md5, the
+copy, adler32 of the copy). Other schemes go through UploadClient, whose thread
+cannot be stopped mid-file: progress and cancel there are between files.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import hashlib
 import logging
+import os
+import queue
 import re
+import threading
+import uuid
+import zlib
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 from rucio.client import Client
 from rucio.client.uploadclient import UploadClient
 from rucio.common.checksum import adler32
-from rucio.common.exception import DataIdentifierNotFound, DuplicateContent, FileAlreadyExists
+from rucio.common.exception import (
+    DataIdentifierAlreadyExists,
+    DataIdentifierNotFound,
+    DuplicateContent,
+    FileAlreadyExists,
+)
 from rucio.rse import rsemanager
 
-from vre_common.errors import BadRequest, Conflict, Forbidden
-from vre_common.streams import ByteProgress
+from vre_common.errors import BackendError, BadRequest, Conflict, Forbidden, local_file_error, no_space_left
+from vre_common.paths import atomic_write
+from vre_common.streams import ByteProgress, BytesDone
 from vre_common.tasks import Task, TaskRegistry
 from vre_common.workspace import SelectedFile, WalkPolicy, workspace_files
 
+from .downloads import STORAGE
 from .session import RucioSession, did_dict
 
 log = logging.getLogger(__name__)
 MAX_LISTED = 100
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.\-]{1,250}$")
 MIN_RATE = 1 << 20  # bytes/s below which a file's upload counts as stalled
+CHUNK = 4 << 20  # bytes read, written and checksummed at a time
+BUFFERS = 3  # chunks in flight: one being read and written, the others with the md5 thread
 
 
 def rucio_log(level: int, msg: str, *args: Any, **kwargs: Any) -> None:
@@ -79,6 +102,160 @@ def refuse_other_content(client: Client, scope: str, name: str, path: Path) -> b
             code="rucio_already_exists",
         )
     return True
+
+
+class _Stopped(Exception):
+    """Cancelled (or timed out) between two chunks of a copy."""
+
+
+@dataclass(frozen=True)
+class Copied:
+    size: int
+    adler32: str
+    md5: str
+
+
+def copy_with_checksums(
+    source: Path, target: Path, stop: threading.Event, on_bytes: BytesDone
+) -> Copied | None:
+    """Copy `source` to `target` reading it once, with adler32 and md5 of the bytes written (blocking).
+
+    `target` appears only whole and flushed to disk; None, and nothing at
+    `target`, when `stop` is set. md5 runs on a second thread (hashlib and zlib
+    let go of the GIL on large buffers), so it overlaps the copy.
+    """
+    free: queue.Queue[bytearray] = queue.Queue()
+    for _ in range(BUFFERS):
+        free.put(bytearray(CHUNK))
+    to_hash: queue.Queue[memoryview | None] = queue.Queue()
+    md5 = hashlib.md5()  # noqa: S324 - Rucio's md5 checksum, not a security use
+
+    def hash_md5() -> None:
+        while (view := to_hash.get()) is not None:
+            md5.update(view)
+            free.put(view.obj)  # type: ignore[arg-type]
+
+    try:
+        src = open(source, "rb", buffering=0)  # noqa: SIM115 - closed below, after the hashing thread is set up
+    except OSError as err:
+        raise local_file_error(err, source.name) from None
+    hasher = threading.Thread(target=hash_md5, name="vre-upload-md5", daemon=True)
+    hasher.start()
+    adler, size = 1, 0
+    try:
+        with src:
+            before = os.fstat(src.fileno())
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_write(target) as out:
+                while True:
+                    if stop.is_set():
+                        raise _Stopped
+                    buffer = free.get()
+                    try:
+                        n = src.readinto(buffer)
+                    except OSError as err:
+                        raise local_file_error(err, source.name) from None
+                    if not n:
+                        break
+                    view = memoryview(buffer)[:n]
+                    out.write(view)
+                    adler = zlib.adler32(view, adler)
+                    to_hash.put(view)
+                    size += n
+                    on_bytes(size)
+                after = os.fstat(src.fileno())
+                if (size, after.st_mtime_ns) != (before.st_size, before.st_mtime_ns):
+                    raise Conflict(
+                        f"{source.name} changed while it was being uploaded: upload it again once it is written.",
+                        code="file_changed",
+                    )
+    except _Stopped:
+        return None
+    except OSError as err:  # the RSE's storage: reading the workspace file is handled above
+        raise no_space_left(err, "the RSE's storage") or BackendError(
+            STORAGE, f"the RSE's storage could not be written ({err.strerror or type(err).__name__})."
+        ) from None
+    finally:
+        to_hash.put(None)
+        hasher.join()
+    return Copied(size, f"{adler & 0xFFFFFFFF:08x}", md5.hexdigest())
+
+
+def local_storage_path(client: Client, rse: str, scope: str, name: str) -> Path | None:
+    """Where `scope:name` goes on `rse`, when the RSE's write protocol is storage this server writes directly.
+
+    The protocol and path are the ones UploadClient would use (first write
+    protocol for the WAN, the RSE's lfn2pfn); None for other schemes.
+    """
+    settings = rsemanager.get_rse_info(rse, vo=client.vo)  # cached by remember_rse
+    if not settings["availability_write"]:
+        raise Conflict(f"{rse} is not available for writing; choose another RSE.", code="rse_not_writable")
+    if not settings.get("deterministic", True):
+        return None  # a PFN must be given; UploadClient says so
+    protocol = rsemanager.create_protocol(settings, "write", domain="wan")
+    if protocol.attributes["scheme"] != "file":
+        return None
+    pfn = next(iter(protocol.lfns2pfns({"scope": scope, "name": name}).values()))
+    return Path(protocol.pfn2path(pfn))
+
+
+def register_upload(
+    client: Client,
+    *,
+    rse: str,
+    did: dict[str, str],
+    copied: Copied,
+    existed: bool,
+    dataset: tuple[str, str] | None,
+    new_dataset: bool,
+    lifetime: int | None,
+) -> None:
+    """Register a file copied to `rse` as `rucio upload` does (rucio-clients' UploadClient._register_file).
+
+    The dataset, when new, is created with a rule on `rse` carrying the
+    lifetime; a file outside a dataset gets its own rule; a file DID that
+    existed already (same adler32, checked before) only gains the replica.
+    """
+    if dataset and new_dataset:
+        rule = {"account": client.account, "copies": 1, "rse_expression": rse, "grouping": "DATASET"}
+        with contextlib.suppress(DataIdentifierAlreadyExists):  # made by the run a restart interrupted
+            client.add_dataset(scope=dataset[0], name=dataset[1], rules=[{**rule, "lifetime": lifetime}])
+    replica = {
+        **did,
+        "bytes": copied.size,
+        "adler32": copied.adler32,
+        "md5": copied.md5,
+        "meta": {"guid": uuid.uuid4().hex},
+    }
+    client.add_replicas(rse=rse, files=[replica])
+    if not existed and not dataset:
+        client.add_replication_rule([did], copies=1, rse_expression=rse, lifetime=lifetime)
+    if dataset:
+        with contextlib.suppress(FileAlreadyExists, DuplicateContent):
+            client.attach_dids(*dataset, [did])
+
+
+def upload_with_client(
+    client: Client,
+    *,
+    path: Path,
+    rse: str,
+    did: tuple[str, str],
+    dataset: tuple[str, str] | None,
+    lifetime: int | None,
+) -> None:
+    """Upload and register one file with rucio-clients' UploadClient (storage this server cannot write)."""
+    item: dict[str, Any] = {
+        "path": str(path),
+        "rse": rse,
+        "did_scope": did[0],
+        "did_name": did[1],
+        "register_after_upload": True,
+        "lifetime": lifetime,
+    }
+    if dataset:
+        item.update(dataset_scope=dataset[0], dataset_name=dataset[1])
+    UploadClient(client, logger=rucio_log, tracing=False).upload([item])  # type: ignore[arg-type]
 
 
 class Uploads:
@@ -148,6 +325,22 @@ class Uploads:
             resume=resume,
         )
 
+    @staticmethod
+    def _plan(
+        client: Client, file: SelectedFile, rse: str, scope: str, dataset: tuple[str, str] | None
+    ) -> tuple[Path | Literal["there"] | None, bool]:
+        """Where the file is copied (None: UploadClient uploads it), or "there"; and whether its DID exists."""
+        did = did_dict((scope, file.name))
+        existed = refuse_other_content(client, scope, file.name, file.local)
+        if existed and any(rse in r.get("rses", {}) for r in client.list_replicas([did])):
+            # Uploaded before a restart: only attach it.
+            if dataset:
+                with contextlib.suppress(FileAlreadyExists, DuplicateContent):
+                    client.attach_dids(*dataset, [did])
+            return "there", existed
+        remember_rse(client, rse)  # again per file: rucio-clients' cache entry expires after 15 min
+        return local_storage_path(client, rse, scope, file.name), existed
+
     async def _run(
         self,
         task: Task,
@@ -160,32 +353,42 @@ class Uploads:
     ) -> dict[str, Any]:
         progress = ByteProgress(task.report, sum(file.size for file in files))
         for file in files:
-            item: dict[str, Any] = {
-                "path": str(file.local),
-                "rse": rse,
-                "did_scope": scope,
-                "did_name": file.name,
-                "register_after_upload": True,
-                "lifetime": lifetime,
-            }
-            if dataset:
-                item.update(dataset_scope=dataset[0], dataset_name=dataset[1])
-
-            def upload(client: Client, item: dict[str, Any] = item) -> None:
-                did = did_dict((scope, item["did_name"]))
-                if refuse_other_content(client, scope, item["did_name"], Path(item["path"])) and any(
-                    rse in r.get("rses", {}) for r in client.list_replicas([did])
-                ):
-                    # Uploaded before a restart: UploadClient would say "none uploaded"; only attach it.
-                    if dataset:
-                        with contextlib.suppress(FileAlreadyExists, DuplicateContent):
-                            client.attach_dids(*dataset, [did])
-                    return
-                remember_rse(client, rse)  # again per file: rucio-clients' cache entry expires after 15 min
-                uploader = UploadClient(client, logger=rucio_log, tracing=False)  # type: ignore[arg-type]
-                uploader.upload([item])
-
-            await self.session.call(upload, timeout=self.session.timeout + file.size / MIN_RATE)
+            target, existed = await self.session.call(lambda c, f=file: self._plan(c, f, rse, scope, dataset))
+            limit = self.session.timeout + file.size / MIN_RATE
+            if isinstance(target, Path):
+                # A kill mid-copy leaves a temporary file there, removed at the next start.
+                task.checkpoint(scratch=[*task.scratch, str(target.parent)])
+                on_bytes = progress.next_file()
+                copied = await self.session.vre.executor.run_stoppable(
+                    STORAGE,
+                    limit,
+                    lambda stop, f=file, t=target, b=on_bytes: copy_with_checksums(f.local, t, stop, b),
+                )
+                if copied is None:  # run_stoppable raises when it stops the copy; a stop it did not ask for
+                    raise asyncio.CancelledError
+                registration = partial(
+                    register_upload,
+                    rse=rse,
+                    did=did_dict((scope, file.name)),
+                    copied=copied,
+                    existed=existed,
+                    dataset=dataset,
+                    new_dataset=not dataset_exists,
+                    lifetime=lifetime,
+                )
+                await self.session.call(registration)
+            elif target is None:
+                await self.session.call(
+                    partial(
+                        upload_with_client,
+                        path=file.local,
+                        rse=rse,
+                        did=(scope, file.name),
+                        dataset=dataset,
+                        lifetime=lifetime,
+                    ),
+                    timeout=limit,
+                )
             if dataset and not dataset_exists:
                 lifetime, dataset_exists = None, True  # the new dataset's rule carries the lifetime
             progress.file_done(file.size)

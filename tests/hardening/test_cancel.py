@@ -221,18 +221,20 @@ def test_make_available_cancel_says_the_rucio_rule_stays_and_it_does(cancelled, 
     assert Client().get_replication_rule(rule)["id"] == rule  # still in Rucio
 
 
-def test_rucio_upload_cancel_finishes_only_the_file_in_flight(cancelled, lab):
-    """Cancel cannot stop a file UploadClient has begun (a thread): that file completes and is
-    registered whole; the files after it are never uploaded. No half-registered file."""
+def test_rucio_upload_cancel_keeps_the_files_done_and_registers_nothing_after(cancelled, lab, stack):
+    """Cancelled while the second file is being looked up: the first stays registered whole; the
+    second and third are neither registered nor left half-written in the RSE's storage."""
     from rucio.client import Client
     from rucio.common.exception import DataIdentifierNotFound
 
     scope, names = cancelled["rucio.upload"]["scope"], cancelled["rucio.upload"]["names"]
     client = Client()
-    for name in names[:2]:
-        assert client.get_metadata(scope, name)["bytes"] == 100_000
-    with pytest.raises(DataIdentifierNotFound):
-        client.get_metadata(scope, names[2])
+    assert client.get_metadata(scope, names[0])["bytes"] == 100_000
+    for name in names[1:]:
+        with pytest.raises(DataIdentifierNotFound):
+            client.get_metadata(scope, name)
+    storage = Path(stack["rucio"]["rse_storage"][stack["rucio"]["upload_rse"]]) / scope.replace(".", "/")
+    assert [p.name for p in storage.rglob("*") if any(n in p.name for n in names[1:])] == []
 
 
 def test_reana_upload_cancel_leaves_no_half_file_in_the_workspace(cancelled, lab):

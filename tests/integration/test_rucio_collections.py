@@ -7,14 +7,19 @@ says how many of how many are missing.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from vre_api import call, fails, resolve, wait_for_task
+
+from rucio_ext.paging import StreamPages
+from rucio_ext.replication import Replication
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +203,83 @@ async def test_resolving_a_collection_can_be_cancelled(jp_fetch, big_dataset):
 async def test_verify_needs_dids(jp_fetch):
     status, payload = await fails(jp_fetch, "rucio", "vre", "verify", method="POST", body={"dids": []})
     assert (status, payload["error"]) == (400, "invalid_body")
+
+
+# --- the first page: the dataset's rule answers for all its files when it can ---------------------
+
+
+def generated(stack: dict[str, Any], files: int, *options: str) -> str:
+    out = subprocess.run(
+        [*stack["rucio"]["generate_dataset"], "--files", str(files), "--json", *options],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    return json.loads(out.stdout)["did"]
+
+
+@pytest.fixture
+def per_file_asks(monkeypatch) -> list[int]:
+    """How many files each per-file availability question asked about (Rucio's list_replicas)."""
+    asked: list[int] = []
+    real = Replication.availability
+
+    async def counted(self, dids):
+        asked.append(len(dids))
+        return await real(self, dids)
+
+    monkeypatch.setattr(Replication, "availability", counted)
+    return asked
+
+
+async def test_a_page_takes_its_states_from_the_datasets_rule_when_that_says_all_or_none(
+    jp_fetch, stack, per_file_asks, monkeypatch
+):
+    from rucio.client import Client
+    from rucio.common.config import clean_cached_config
+
+    # No rule on the mounted RSE: only the files can say, one question for the page.
+    remote = generated(stack, 30)
+    assert set((await page_states(jp_fetch, remote)).values()) == {"not_available"}
+    assert per_file_asks == [30]
+
+    # A rule to the mount whose files can never be copied (they have no bytes): it has its locks,
+    # none OK, so none of the files is there, said without asking per file.
+    monkeypatch.setenv("RUCIO_CONFIG", stack["rucio"]["client_config"])
+    clean_cached_config()
+    scope, name = remote.split(":")
+    Client().add_replication_rule([{"scope": scope, "name": name}], 1, stack["rucio"]["mounted_rse"])
+    states = set((await page_states(jp_fetch, remote)).values())
+    assert len(states) == 1 and states <= {"replicating", "not_available"}, states
+    assert per_file_asks == [30]
+
+    # An OK rule: all there, paths from the RSE's naming rule, each checked on the mount.
+    on_mount = generated(stack, 30, "--on-mount")
+    assert set((await page_states(jp_fetch, on_mount)).values()) == {"available"}
+    assert per_file_asks == [30]
+
+
+async def test_the_listing_and_the_datasets_state_are_asked_at_the_same_time(jp_fetch, stack, monkeypatch):
+    """Each waits until the other has begun: asked one after the other, neither would see it."""
+    listing_began, state_began = threading.Event(), threading.Event()
+    overlapped: list[str] = []
+    real_first, real_state = StreamPages.first, Replication.dataset_state
+
+    def first(self, *args, **kwargs):
+        listing_began.set()
+        if state_began.wait(10):
+            overlapped.append("listing saw the state asked")
+        return real_first(self, *args, **kwargs)
+
+    async def dataset_state(self, did):
+        state_began.set()
+        if await asyncio.to_thread(listing_began.wait, 10):
+            overlapped.append("state saw the listing asked")
+        return await real_state(self, did)
+
+    monkeypatch.setattr(StreamPages, "first", first)
+    monkeypatch.setattr(Replication, "dataset_state", dataset_state)
+    on_mount = generated(stack, 5, "--on-mount")
+    assert set((await page_states(jp_fetch, on_mount)).values()) == {"available"}
+    assert sorted(overlapped) == ["listing saw the state asked", "state saw the listing asked"]

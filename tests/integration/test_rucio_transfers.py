@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import threading
 import uuid
@@ -14,6 +15,7 @@ import pytest
 from vre_api import call, fails, resolve, wait_for_task
 
 import rucio_ext.downloads
+import rucio_ext.uploads
 
 
 @pytest.fixture(scope="module")
@@ -233,3 +235,93 @@ async def test_download_is_for_download_mode_and_takes_dids(jp_fetch):
     assert (status, error["error"]) == (400, "invalid_did")
     failed = await wait_for_task(jp_fetch, (await download(jp_fetch, "user.jdoe:no-such-file"))["id"])
     assert (failed["state"], failed["error"]["error"]) == ("failed", "rucio_not_found")
+
+
+@pytest.fixture
+def rucio_client(stack, monkeypatch):
+    """The user's rucio-clients Client, to look at what an upload registered."""
+    from rucio.client import Client
+    from rucio.common.config import clean_cached_config
+
+    monkeypatch.setenv("RUCIO_CONFIG", stack["rucio"]["client_config"])
+    clean_cached_config()
+    return Client()
+
+
+def hold_copy_after_first_chunk(monkeypatch) -> threading.Event:
+    """Hold every upload copy after its first chunk until the returned event is set."""
+    release = threading.Event()
+    real_copy = rucio_ext.uploads.copy_with_checksums
+
+    def held_copy(source, target, stop, on_bytes):
+        def held(done: int) -> None:
+            on_bytes(done)
+            if done == rucio_ext.uploads.CHUNK:
+                release.wait(60)
+
+        return real_copy(source, target, stop, held)
+
+    monkeypatch.setattr(rucio_ext.uploads, "copy_with_checksums", held_copy)
+    return release
+
+
+async def test_an_upload_registers_size_adler32_and_md5_and_reports_bytes_within_the_file(
+    jp_fetch, jp_root_dir, stack, monkeypatch, rucio_client
+):
+    tag = uuid.uuid4().hex[:10]
+    data = os.urandom(3 * rucio_ext.uploads.CHUNK + 4321)
+    (jp_root_dir / f"big-{tag}.bin").write_bytes(data)
+    scope = f"user.{stack['rucio']['account']}"
+    release = hold_copy_after_first_chunk(monkeypatch)
+    body = {"path": f"big-{tag}.bin", "rse": stack["rucio"]["upload_rse"], "scope": scope}
+    _, task = await call(jp_fetch, "rucio", "vre", "upload", method="POST", body=body)
+
+    # Progress moves within the one file, before it is whole.
+    held = await wait_for_task(jp_fetch, task["id"], until=lambda t: t["progress"]["done"] > 0)
+    assert (held["state"], held["progress"]["done"], held["progress"]["total"]) == (
+        "running",
+        rucio_ext.uploads.CHUNK,
+        len(data),
+    )
+    release.set()
+    done = await wait_for_task(jp_fetch, task["id"])
+    assert done["state"] == "succeeded", done["error"]
+
+    did = f"{scope}:big-{tag}.bin"
+    meta = rucio_client.get_metadata(scope, f"big-{tag}.bin")
+    assert (meta["bytes"], meta["adler32"], meta["md5"]) == (
+        len(data),
+        f"{zlib.adler32(data):08x}",
+        hashlib.md5(data).hexdigest(),  # noqa: S324
+    )
+    stored = replica_path(did)
+    assert stored.read_bytes() == data
+    assert [p.name for p in stored.parent.iterdir() if p.name.endswith(".part")] == []
+    # A file uploaded on its own has its own rule on the RSE, as `rucio upload` makes it.
+    (rule,) = rucio_client.list_did_rules(scope, f"big-{tag}.bin")
+    assert rule["rse_expression"] == stack["rucio"]["upload_rse"]
+
+
+async def test_cancel_mid_file_registers_nothing_and_leaves_no_temporary_on_the_rse(
+    jp_fetch, jp_root_dir, stack, monkeypatch, rucio_client
+):
+    from rucio.common.exception import DataIdentifierNotFound
+
+    tag = uuid.uuid4().hex[:10]
+    name = f"cancelled-{tag}.bin"
+    (jp_root_dir / name).write_bytes(os.urandom(3 * rucio_ext.uploads.CHUNK))
+    scope = f"user.{stack['rucio']['account']}"
+    release = hold_copy_after_first_chunk(monkeypatch)
+    body = {"path": name, "rse": stack["rucio"]["upload_rse"], "scope": scope}
+    _, task = await call(jp_fetch, "rucio", "vre", "upload", method="POST", body=body)
+    await wait_for_task(jp_fetch, task["id"], until=lambda t: t["progress"]["done"] > 0)
+    folder = Path(stack["rucio"]["rse_storage"][stack["rucio"]["upload_rse"]]) / scope.replace(".", "/")
+    assert [p.name for p in folder.iterdir() if p.name.startswith(f".{name}.")], "mid-copy on the RSE"
+
+    await call(jp_fetch, "tasks", task["id"], method="DELETE")
+    release.set()
+    final = await wait_for_task(jp_fetch, task["id"])
+    assert final["state"] == "cancelled"
+    with pytest.raises(DataIdentifierNotFound):
+        rucio_client.get_metadata(scope, name)
+    assert [p.name for p in folder.iterdir() if name in p.name] == []
