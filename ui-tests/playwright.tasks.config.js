@@ -2,8 +2,8 @@
 // resume.spec.ts and tasks.spec.ts against the task lab (task_lab.py), a JupyterLab on the dev
 // stack whose backends sit behind fault proxies and which the tests SIGKILL and start again.
 const base = require('./playwright.config');
-const port = process.env.VRE_UI_TASK_LAB_PORT || '8192';
-const control = process.env.VRE_UI_TASK_CONTROL_PORT || '8193';
+const port = process.env.VRE_UI_TASK_LAB_PORT || '8194';
+const control = process.env.VRE_UI_TASK_CONTROL_PORT || '8195';
 
 module.exports = {
   ...base,

@@ -42,8 +42,8 @@ sys.path[:0] = [str(REPO / "tests" / "hardening"), str(REPO / "tests" / "integra
 from rucio_datasets import dataset_uploader, rucio_client_config  # noqa: E402
 from scene import Lab, Scene, lab_config_lines, lab_env, make_proxies  # noqa: E402
 
-LAB_PORT = int(os.environ.get("VRE_UI_TASK_LAB_PORT", "8192"))
-CONTROL_PORT = int(os.environ.get("VRE_UI_TASK_CONTROL_PORT", "8193"))
+LAB_PORT = int(os.environ.get("VRE_UI_TASK_LAB_PORT", "8194"))
+CONTROL_PORT = int(os.environ.get("VRE_UI_TASK_CONTROL_PORT", "8195"))
 SCAN_DIR = Path(os.environ.get("VRE_UI_SCAN_DIR", HERE / ".leak-scan"))
 
 

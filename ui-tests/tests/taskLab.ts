@@ -3,7 +3,7 @@
 import { APIRequestContext, expect, Locator, request } from '@playwright/test';
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 
-const CONTROL = `http://127.0.0.1:${process.env.VRE_UI_TASK_CONTROL_PORT || '8193'}`;
+const CONTROL = `http://127.0.0.1:${process.env.VRE_UI_TASK_CONTROL_PORT || '8195'}`;
 
 export interface ITask {
   id: string;

@@ -13,14 +13,14 @@
 //
 // Run (docs/dev/testing.md): node ui-tests/upstream/restart_status_jupyterlab.repro.js [--tracked]
 // It starts its own plain JupyterLab (our server and lab extensions disabled) on
-// VRE_UI_UPSTREAM_PORT (default 8191) and exits 1 when the bug shows (or the code does not run).
+// VRE_UI_UPSTREAM_PORT (default 8196) and exits 1 when the bug shows (or the code does not run).
 const { spawn } = require('child_process');
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { chromium } = require('@playwright/test');
 
-const port = process.env.VRE_UI_UPSTREAM_PORT || '8191';
+const port = process.env.VRE_UI_UPSTREAM_PORT || '8196';
 const tracked = process.argv.includes('--tracked');
 const venv = path.resolve(__dirname, '..', '..', '.venv', 'bin');
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'vre-upstream-'));
