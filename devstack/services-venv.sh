@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Create or update the venv shared by the iam, zenodo and reana dev-stack services.
-# Idempotent and safe to run concurrently: an flock serialises installers and a
-# marker file (hash of the requirement list) makes a warm run a no-op.
+# Idempotent and safe to run concurrently (devstack/venv.sh).
 # Prints the venv path on stdout.
 set -euo pipefail
 
@@ -14,16 +13,6 @@ requirements=(
   "pyyaml==6.0.3"
   "zenodo-mock==0.1.1"
 )
-wanted="$(printf '%s\n' "${requirements[@]}" | sha256sum | cut -d' ' -f1)"
-marker="$venv/.vre-requirements"
-
-mkdir -p "$home/venvs"
-exec 9>"$home/venvs/services.lock"
-flock 9
-if [[ ! -f "$marker" || "$(cat "$marker")" != "$wanted" ]]; then
-  echo "services venv: installing into $venv" >&2
-  [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install -qq --disable-pip-version-check "${requirements[@]}" >&2
-  echo "$wanted" >"$marker"
-fi
+source "$(dirname "$0")/venv.sh"
+install_venv services "${requirements[@]}"
 echo "$venv"

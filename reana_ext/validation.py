@@ -228,11 +228,18 @@ class _Checker:
             self.typed(inputs["options"], dict, ("inputs", "options"))
         return found
 
+    def inside(self, name: str) -> Path | None:
+        """The file `name` names if it is inside the workflow's folder. Outside it, whether it exists
+        is not looked at: the editor's text could otherwise probe the server's disk."""
+        assert self.base_dir is not None
+        target = self.base_dir / name
+        return target if target.resolve().is_relative_to(self.base_dir.resolve()) else None
+
     def exists(self, name: str, directory: bool, path: Path_) -> None:
         if self.base_dir is None:
             return
-        target = self.base_dir / name
-        if not (target.is_dir() if directory else target.is_file()):
+        target = self.inside(name)
+        if target is None or not (target.is_dir() if directory else target.is_file()):
             kind = "folder" if directory else "file"
             self.warn(
                 path, f"Input {kind} '{name}' is not in the workflow's folder, so it cannot be uploaded"
@@ -336,7 +343,7 @@ class _Checker:
                 self.error((*path, "cvmfs"), "CVMFS repositories must not repeat")
 
     def exists_file(self, name: str, path: Path_) -> bool:
-        if self.base_dir is not None and not (self.base_dir / name).is_file():
+        if self.base_dir is not None and not ((target := self.inside(name)) and target.is_file()):
             self.error(path, f"The workflow file '{name}' is not in the workflow's folder")
             return False
         return True

@@ -4,7 +4,8 @@ A dataset may hold a million files. Nothing here lists, locates or checks them
 in one call under one timeout, nor holds them in memory: Rucio's `list_files`
 stream is read `CHUNK` files at a time, each chunk is located (where each file
 should be) by its own Rucio call and checked (there, with Rucio's size) by stats
-spread over the bounded executor. Found paths go to a file as they come, and
+spread over the bounded executor, while the next chunk is already being read
+from Rucio. Found paths go to a file as they come, and
 that file is kept only when every file was found: a collection that is not
 whole never resolves to the part of it that is there.
 """
@@ -106,6 +107,20 @@ async def file_chunks(
             close()
 
 
+async def one_ahead(chunks: AsyncIterator[list[RucioFile]]) -> AsyncIterator[list[RucioFile]]:
+    """`chunks`, the next one already being read from Rucio while the caller checks the current one."""
+    pending = asyncio.ensure_future(anext(chunks, None))
+    try:
+        while (chunk := await pending) is not None:
+            pending = asyncio.ensure_future(anext(chunks, None))
+            yield chunk
+    finally:
+        # Let the read in flight end (one chunk, under its call's timeout) before the listing closes.
+        with contextlib.suppress(Exception):
+            await pending
+        await chunks.aclose()  # type: ignore[attr-defined]
+
+
 def whole_file_there(path: str | None, size: int | None) -> bool:
     if path is None:
         return False
@@ -202,25 +217,26 @@ async def walk(
         await writer.open()
     complete = False
     try:
-        async for files in file_chunks(session, did):
-            if task.cancelled:
-                break
-            paths = await session.call(lambda client, chunk=files: locate(client, chunk))
-            there = await check_there(session, files, paths)
-            found = []
-            for file, path, ok in zip(files, paths, there, strict=True):
-                tally.files += 1
-                if ok and path is not None:
-                    found.append(path)
-                    tally.bytes += file.bytes or 0
-                else:
-                    tally.missing += 1
-                    if len(tally.examples) < EXAMPLES:
-                        tally.examples.append(file.did)
-            tally.sample.extend(found[: SAMPLE - len(tally.sample)])
-            if writer and not tally.missing:
-                await writer.write(found)
-            task.report(offset + tally.files)
+        async with contextlib.aclosing(one_ahead(file_chunks(session, did))) as chunks:
+            async for files in chunks:
+                if task.cancelled:
+                    break
+                paths = await session.call(lambda client, chunk=files: locate(client, chunk))
+                there = await check_there(session, files, paths)
+                found = []
+                for file, path, ok in zip(files, paths, there, strict=True):
+                    tally.files += 1
+                    if ok and path is not None:
+                        found.append(path)
+                        tally.bytes += file.bytes or 0
+                    else:
+                        tally.missing += 1
+                        if len(tally.examples) < EXAMPLES:
+                            tally.examples.append(file.did)
+                tally.sample.extend(found[: SAMPLE - len(tally.sample)])
+                if writer and not tally.missing:
+                    await writer.write(found)
+                task.report(offset + tally.files)
         complete = not task.cancelled
     finally:
         if writer:

@@ -26,6 +26,11 @@ from .models import Availability, AvailabilityList, DIDItem
 from .session import RucioSession, did_dict, list_replicas
 
 MOUNT = "mounted storage"
+LOCKED = ("REPLICATING", "STUCK", "SUSPENDED")  # rule states whose locks are made (INJECT's are not yet)
+
+
+def lock_count(rule: dict[str, Any]) -> int:
+    return rule["locks_ok_cnt"] + rule["locks_replicating_cnt"] + rule["locks_stuck_cnt"]
 
 
 @dataclass(frozen=True)
@@ -142,17 +147,14 @@ class Replication:
             info = client.get_rse(rse)
             if info.get("deterministic"):
                 return lambda _client, files: self._named_paths(info, files)
-        elif rules:  # being copied: the locks say how far, no need to walk the files
-            rule = max(rules, key=lambda r: r["locks_ok_cnt"])
-            total = rule["locks_ok_cnt"] + rule["locks_replicating_cnt"] + rule["locks_stuck_cnt"]
-            missing = total - rule["locks_ok_cnt"]
-            how = (
-                f"{missing} of {total} files are still being copied to {rse}"
-                if total
-                else f"Rucio has not yet started copying it to {rse}"  # INJECT: the rule's locks are not made yet
-            )
+            return lambda client, files: self._replica_paths(client, files, rse)
+        # Being copied: a lock not OK is a file not there, so the locks say how far with no walk.
+        # (A rule still in INJECT has no locks yet and says nothing: its files are walked.)
+        if copying := [r for r in rules if r["state"] in LOCKED and r["locks_ok_cnt"] < lock_count(r)]:
+            rule = max(copying, key=lambda r: r["locks_ok_cnt"])
             raise Conflict(
-                f"{did[0]}:{did[1]} is not available yet: {how} (rule {str(rule['state']).lower()}).",
+                f"{did[0]}:{did[1]} is not available yet: {lock_count(rule) - rule['locks_ok_cnt']} of "
+                f"{lock_count(rule)} files are still being copied to {rse} (rule {str(rule['state']).lower()}).",
                 code="not_available",
             )
         return lambda client, files: self._replica_paths(client, files, rse)
@@ -176,7 +178,7 @@ class Replication:
                 info = client.get_rse(rse)
                 return DatasetState("all", info) if info.get("deterministic") else DatasetState("per_file")
             for rule in rules:
-                if rule["state"] in ("REPLICATING", "STUCK", "SUSPENDED") and rule["locks_ok_cnt"] == 0:
+                if rule["state"] in LOCKED and rule["locks_ok_cnt"] == 0:
                     copying = rule["state"] == "REPLICATING"
                     return DatasetState("none", state="replicating" if copying else "not_available")
             return DatasetState("per_file")

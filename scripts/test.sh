@@ -43,7 +43,10 @@ ui_tests() {
   (cd ui-tests && jlpm playwright test) || rc=1
   # The wheel as users install it, in a venv of its own (ui-tests/wheel_server.sh).
   (cd ui-tests && jlpm playwright test -c playwright.wheel.config.js) || rc=1
+  # Real tasks held mid-way, cancelled, SIGKILLed and resumed in the browser (ui-tests/task_lab.py).
+  (cd ui-tests && jlpm playwright test -c playwright.tasks.config.js) || rc=1
   python tests/leakcheck.py "$VRE_UI_SCAN_DIR"/server.log "$VRE_UI_SCAN_DIR"/wheel-server.log \
+    "$VRE_UI_SCAN_DIR"/task-lab-server-*.log \
     "$VRE_UI_SCAN_DIR"/storage/*.json || rc=1
   ((${#started[@]})) && devstack/devstack down "${started[@]}"
   return $rc

@@ -6,10 +6,16 @@ const port = process.env.VRE_UI_JUPYTER_PORT || '8888';
 module.exports = {
   ...baseConfig,
   timeout: 120000,
-  // The Galata specs; hub/ (hub/playwright.config.js) and wheel.spec.ts
-  // (playwright.wheel.config.js) run against servers of their own.
+  // The Galata specs; hub/ (hub/playwright.config.js), wheel.spec.ts
+  // (playwright.wheel.config.js) and the task lab's specs (playwright.tasks.config.js)
+  // run against servers of their own.
   testDir: './tests',
-  testIgnore: 'wheel.spec.ts',
+  testIgnore: [
+    'wheel.spec.ts',
+    'cancel.spec.ts',
+    'resume.spec.ts',
+    'tasks.spec.ts'
+  ],
   retries: 0,
   workers: 1,
   reporter: [['list'], ['html', { open: 'never' }]],

@@ -5,23 +5,13 @@
 set -euo pipefail
 home="${VRE_DEVSTACK_HOME:?VRE_DEVSTACK_HOME is not set}"
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
-venv="$home/venvs/hub"
 requirements=("jupyterhub==6.1.1" "oauthenticator==17.4.0" "configurable-http-proxy==0.4.0")
 users=(jdoe asmith)
 
 [[ $(id -u) -eq 0 ]] || { echo "hub: setup and run need root (LocalProcessSpawner starts servers as the users)" >&2; exit 1; }
 
-wanted="$(printf '%s\n' "${requirements[@]}" | sha256sum | cut -d' ' -f1)"
-marker="$venv/.vre-requirements"
-mkdir -p "$home/venvs"
-exec 9>"$home/venvs/hub.lock"
-flock 9
-if [[ ! -f "$marker" || "$(cat "$marker")" != "$wanted" ]]; then
-  echo "hub venv: installing into $venv" >&2
-  [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install -qq --disable-pip-version-check "${requirements[@]}" >&2
-  echo "$wanted" >"$marker"
-fi
+source "$repo/devstack/venv.sh"
+install_venv hub "${requirements[@]}"
 
 # The users' servers run the project's .venv (jupyterlab-vre editable, jupyterhub-singleuser).
 singleuser="$repo/.venv/bin/jupyterhub-singleuser"

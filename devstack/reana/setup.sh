@@ -8,22 +8,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 "$here/../services-venv.sh" >/dev/null
 
-home="${VRE_DEVSTACK_HOME:?}"
-
-install_venv() {  # name, requirements...
-  local venv="$home/venvs/$1"
-  shift
-  local wanted="$*"
-  exec 9>"$venv.lock"
-  flock 9
-  if [[ "$(cat "$venv/.vre-requirements" 2>/dev/null)" != "$wanted" ]]; then
-    echo "$(basename "$venv") venv: installing $wanted (a few minutes)" >&2
-    [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install -qq --disable-pip-version-check "$@" >&2
-    echo "$wanted" >"$venv/.vre-requirements"
-  fi
-  exec 9>&-
-}
+source "$here/../venv.sh"
 
 install_venv reana-client "reana-client==0.9.6"
 # cwltool and snakemake as reana-workflow-engine-cwl/-snakemake 0.9 pin them; yadage as

@@ -14,8 +14,6 @@ venv="$home/venvs/rucio"
 rucio="rucio==41.5.1"
 [[ $db == sqlite ]] || rucio="rucio[postgresql]==41.5.1"  # Rucio 41's extra: psycopg 3 (binary, pool)
 requirements=("$rucio" "gunicorn==27.0.1")
-wanted="$(printf '%s\n' "${requirements[@]}" | sha256sum | cut -d' ' -f1)"
-marker="$venv/.vre-requirements"
 pgdata="$home/data/rucio/pg"
 
 # apt_install PACKAGE...: install what is missing (as root; `apt-get update` only if needed).
@@ -38,16 +36,12 @@ if [[ $db == postgresql ]]; then
     || { echo "rucio: VRE_RUCIO_DB=postgresql needs Debian's postgresql (apt-get install postgresql)" >&2; exit 1; }
 fi
 
-mkdir -p "$home/venvs" "$home/logs"
+source "$(dirname "$0")/../venv.sh"
+install_venv rucio "${requirements[@]}"
+# The rest (gfal2 link, PostgreSQL cluster) one setup at a time.
+mkdir -p "$home/logs"
 exec 9>"$home/venvs/rucio.lock"
 flock 9
-if [[ ! -f "$marker" || "$(cat "$marker")" != "$wanted" ]]; then
-  echo "rucio: installing ${requirements[*]} into $venv" >&2
-  [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
-  "$venv/bin/python" -m pip install --disable-pip-version-check "${requirements[@]}" \
-    >"$home/logs/rucio-pip.log" 2>&1 || { cat "$home/logs/rucio-pip.log" >&2; exit 1; }
-  echo "$wanted" >"$marker"
-fi
 
 # Link Debian's gfal2 extension into the venv when it was built for the same ABI.
 site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"

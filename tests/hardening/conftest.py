@@ -14,8 +14,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 
 import importlib.util
+import uuid
 
 from faultproxy import FaultProxy
+from rucio_datasets import dataset_uploader, rucio_client_config
+from scene import Lab, Scene, jupyter_server_command, lab_config_lines, lab_env, make_proxies
 
 # The integration tests' dev-stack fixtures (devstack_up, iam_tokens_config, upload_dataset), shared here.
 _spec = importlib.util.spec_from_file_location(
@@ -89,3 +92,51 @@ def every_path_endpoint_config(jp_server_config, devstack_up, tmp_path) -> dict[
             ]
         },
     }
+
+
+# --- the scene of test_restart.py and test_cancel.py: a server subprocess, its backends behind proxies ---
+
+
+@pytest.fixture(scope="module")
+def scene_stack(devstack_up: Any) -> dict[str, Any]:
+    return devstack_up("iam", "rucio", "reana", "zenodo")
+
+
+@pytest.fixture(scope="module")
+def scene_proxies(scene_stack) -> Iterator[dict[str, FaultProxy]]:
+    made = make_proxies(scene_stack)
+    yield made
+    for proxy in made.values():
+        proxy.close()
+
+
+@pytest.fixture(scope="module")
+def lab(scene_stack, scene_proxies, tmp_path_factory) -> Iterator[Lab]:
+    """A `jupyter server` subprocess on the dev stack (scene.py), with a Zenodo token of the user's."""
+    workdir = tmp_path_factory.mktemp("lab")
+    config = workdir / "jupyter_server_config.py"
+    config.write_text("\n".join(lab_config_lines(scene_stack, scene_proxies)) + "\n")
+    token = uuid.uuid4().hex
+    server = Lab(
+        workdir,
+        jupyter_server_command(config, workdir / "root", token),
+        lab_env(scene_stack, workdir),
+        root=workdir / "root",
+        auth={"Authorization": f"token {token}"},
+    )
+    server.start()
+    server.call(
+        "PUT", "credentials/zenodo/custom", {"fields": {"token": scene_stack["zenodo"]["token"]}}, 200
+    )
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def scene(lab, scene_stack, scene_proxies, tmp_path_factory) -> Iterator[Scene]:
+    """Tasks to hold mid-way on `lab` (scene.py); the test module prepares and starts them."""
+    rucio = scene_stack["rucio"]
+    with rucio_client_config(rucio):
+        yield Scene(
+            lab, scene_stack, scene_proxies, dataset_uploader(rucio, tmp_path_factory.mktemp("datasets"))
+        )

@@ -30,6 +30,7 @@ def endpoints(workflow: str, deposition: int) -> list[tuple[str, tuple[str, ...]
     return [
         ("POST", ("rucio", "dl", "upload"), lambda p: {"path": p, "rse": "XRD1", "scope": "user.jdoe"}),
         ("POST", ("reana", "validate"), lambda p: {"path": p}),
+        ("POST", ("reana", "validate"), lambda p: {"path": p, "text": "workflow: {type: serial}\n"}),
         ("POST", ("reana", "workflows"), lambda p: {"path": p, "name": "hostile"}),
         ("POST", ("reana", "run"), lambda p: {"path": p, "name": "hostile"}),
         ("POST", ("reana", "workflows", workflow, "upload"), lambda p: {"path": p}),
@@ -151,7 +152,14 @@ def test_every_path_field_is_covered():
 
     covered = {
         "rucio_ext": {"UploadInput"},
-        "reana_ext": {"PathInput", "CreateInput", "RunInput", "UploadInput", "DownloadInput"},
+        "reana_ext": {
+            "PathInput",
+            "ValidateInput",
+            "CreateInput",
+            "RunInput",
+            "UploadInput",
+            "DownloadInput",
+        },
         "zenodo_ext": {"CreateInput", "UploadInput", "FetchInput"},
         "lifecycle_ext": {"SpecInput", "CrateInput"},
     }

@@ -10,11 +10,9 @@ running; those started here are stopped at the end of the session
 from __future__ import annotations
 
 import json
-import logging
 import os
 import subprocess
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -24,6 +22,9 @@ REPO = Path(__file__).resolve().parents[2]
 DEVSTACK = REPO / "devstack" / "devstack"
 # Test modules log in to the dev stack's IAM the way the demo does: `from devstack_jupyter_config import iam_login`.
 sys.path.insert(0, str(REPO / "scripts"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from rucio_datasets import dataset_uploader, rucio_client_config  # noqa: E402
 
 
 def _stack_home() -> Path:
@@ -70,41 +71,12 @@ def iam_tokens_config(devstack_up: Callable[..., dict], monkeypatch: pytest.Monk
 
 
 @pytest.fixture
-def upload_dataset(devstack_up: Callable[..., dict], tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def upload_dataset(devstack_up: Callable[..., dict], tmp_path: Path) -> Iterator[Callable[[dict], str]]:
     """Upload files (name -> bytes) as a new dataset of the user's scope; returns its `scope:name`.
 
     Uses rucio-clients' UploadClient with the client config the dev stack writes,
     so the bytes sit on a remote RSE, not yet on the mounted one.
     """
     rucio = devstack_up("rucio")["rucio"]
-    from rucio.client import Client
-    from rucio.client.uploadclient import UploadClient
-    from rucio.common.config import clean_cached_config
-
-    # UploadClient looks RSEs up through a client built from the config file, so it needs one.
-    monkeypatch.setenv("RUCIO_CONFIG", rucio["client_config"])
-    clean_cached_config()
-    client = Client()
-
-    def upload(payloads: dict[str, bytes]) -> str:
-        scope, dataset = f"user.{rucio['account']}", f"vre-test.{uuid.uuid4().hex[:12]}"
-        items = []
-        for name, data in payloads.items():
-            path = tmp_path / f"{dataset}.{name}"
-            path.write_bytes(data)
-            items.append(
-                {
-                    "path": str(path),
-                    "rse": rucio["upload_rse"],
-                    "did_scope": scope,
-                    "did_name": path.name,
-                    "dataset_scope": scope,
-                    "dataset_name": dataset,
-                    "register_after_upload": True,
-                }
-            )
-        UploadClient(client, logger=logging.getLogger("upload")).upload(items)  # users may add replicas
-        return f"{scope}:{dataset}"
-
-    yield upload
-    clean_cached_config()
+    with rucio_client_config(rucio):
+        yield dataset_uploader(rucio, tmp_path)

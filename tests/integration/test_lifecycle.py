@@ -231,10 +231,11 @@ async def test_mounted_inputs_run_publish_and_describe(jp_fetch, stack, upload_d
 
     # As the lifecycle panel sends it: the listing, whose paths the server reads.
     done = await lifecycle(jp_fetch, stack, Path(jp_root_dir), did, "mounted", resolved["paths_file"])
-    # The step read the files where the mount has them: nothing was uploaded to REANA.
+    # The step read the files where the mount has them: no input was uploaded to REANA, only the
+    # specification file itself (as reana-client sends it).
     assert " ".join(paths) in done["spec"]["text"] and "rucio: true" not in done["spec"]["text"]
     files = await api(jp_fetch, "reana", "workflows", done["run"]["id"], "files")
-    assert {f["name"] for f in files["items"]} == {"results/sum.txt"}
+    assert {f["name"] for f in files["items"]} == {"reana-vre.yaml", "results/sum.txt"}
     related = done["deposition"]["metadata"]["related_identifiers"]
     scope, name = did.split(":")
     assert {

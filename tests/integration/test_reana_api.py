@@ -334,7 +334,9 @@ async def test_an_invalid_reana_yaml_is_refused_with_its_line(jp_fetch, reana, j
     assert (code, body["error"]) == (400, "invalid_reana_yaml") and "line 6" in body["message"]
 
 
-async def test_the_editors_unsaved_text_is_validated_in_the_files_folder(jp_fetch, reana, workflow_folder):
+async def test_the_editors_unsaved_text_is_validated_in_the_files_folder(
+    jp_fetch, reana, workflow_folder, jp_root_dir
+):
     # The editor sends what the user has typed; the saved file is valid, the text is not. Files the
     # text names are looked for next to the saved reana.yaml.
     path = f"{workflow_folder}/reana.yaml"
@@ -347,6 +349,18 @@ async def test_the_editors_unsaved_text_is_validated_in_the_files_folder(jp_fetc
     assert ("error", "workflow.type", 4) in found
     assert ("warning", "inputs.files[1]", 2) in found  # the unsaved list, checked against the folder
     assert not any(m["key"] == "inputs.files[0]" for m in typed["messages"])
+    # A file outside the workflow's folder is never looked at: the same warning whether it exists
+    # (../../exists.txt is in the server's root, next to the folder `analysis`) or not.
+    (jp_root_dir / "exists.txt").write_text("x")
+
+    async def about_first_input(name: str) -> list[str]:
+        text = f"inputs:\n  files: [../../{name}]\nworkflow: {{type: serial, specification: {{steps: []}}}}\n"
+        report = await call(jp_fetch, "validate", method="POST", body={"path": path, "text": text})
+        return [
+            m["message"].replace(name, "NAME") for m in report["messages"] if m["key"] == "inputs.files[0]"
+        ]
+
+    assert await about_first_input("exists.txt") == await about_first_input("missing.txt") != []
     code, body = await error(
         jp_fetch, "validate", method="POST", body={"path": path, "text": "x" * ((1 << 20) + 1)}
     )

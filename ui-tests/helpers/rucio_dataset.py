@@ -14,10 +14,12 @@ import logging
 import os
 import sys
 import tempfile
-import uuid
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "integration"))
+
+from rucio_datasets import dataset_uploader, rucio_client_config  # noqa: E402
 
 
 def main() -> int:
@@ -25,33 +27,13 @@ def main() -> int:
     prefix = sys.argv[2] if len(sys.argv) > 2 else ""  # datasets of one test found by one pattern
     home = Path(os.environ.get("VRE_DEVSTACK_HOME", REPO / ".devstack"))
     rucio = json.loads((home / "stack.json").read_text())["rucio"]
-    os.environ["RUCIO_CONFIG"] = rucio["client_config"]
-    from rucio.client import Client
-    from rucio.client.uploadclient import UploadClient
-
-    scope, dataset = f"user.{rucio['account']}", f"ui-test.{prefix}{uuid.uuid4().hex[:12]}"
-    files: dict[str, str] = {}
-    items = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in range(count):
-            data = b"VRE" + bytes([n]) + os.urandom(2000 + 100 * n)
-            path = Path(tmp) / f"{dataset}.part{n}.root"
-            path.write_bytes(data)
-            files[f"{scope}:{path.name}"] = data[:16].hex()
-            items.append(
-                {
-                    "path": str(path),
-                    "rse": rucio["upload_rse"],
-                    "did_scope": scope,
-                    "did_name": path.name,
-                    "dataset_scope": scope,
-                    "dataset_name": dataset,
-                    "register_after_upload": True,
-                }
-            )
-        logging.basicConfig(level=logging.ERROR)
-        UploadClient(Client(), logger=logging.getLogger("upload")).upload(items)
-    print(json.dumps({"did": f"{scope}:{dataset}", "files": files}))
+    payloads = {f"part{n}.root": b"VRE" + bytes([n]) + os.urandom(2000 + 100 * n) for n in range(count)}
+    logging.basicConfig(level=logging.ERROR)
+    with tempfile.TemporaryDirectory() as tmp, rucio_client_config(rucio):
+        did = dataset_uploader(rucio, Path(tmp), f"ui-test.{prefix}" if prefix else "ui-test")(payloads)
+    scope, dataset = did.split(":")
+    files = {f"{scope}:{dataset}.{name}": data[:16].hex() for name, data in payloads.items()}
+    print(json.dumps({"did": did, "files": files}))
     return 0
 
 

@@ -1,7 +1,7 @@
 import { expect, IJupyterLabPageFixture, test } from './fixtures';
 import * as path from 'path';
 
-import { fakeTask, FakeVRE } from './fakeVRE';
+import { FakeVRE } from './fakeVRE';
 import { showDetails } from './rucioPanel';
 
 /** Where the screenshots used by the README and the docs are written. */
@@ -138,75 +138,5 @@ test.describe('Sign-in and credentials', () => {
       'Not connected'
     );
     expect(vre.sent.map(r => r.method)).toEqual(['PUT', 'DELETE']);
-  });
-});
-
-test.describe('Background tasks', () => {
-  test('a running task shows its progress, and Cancel cancels it', async ({
-    page
-  }) => {
-    vre.tasks = [
-      fakeTask('t1', 'running'),
-      fakeTask('t2', 'running', { kind: 'reana.run', title: 'Run the fit' })
-    ];
-    await vre.install(page);
-    await page.goto();
-    const panel = await openPanel(page, 'rucio');
-    const item = panel.locator('.jp-vre-Task');
-    await expect(item).toHaveCount(1); // REANA's task is not Rucio's
-    await expect(
-      item.getByText('Make escape:higgs.root available')
-    ).toBeVisible();
-    await expect(item.getByText('Running')).toBeVisible();
-    const bar = item.getByRole('progressbar');
-    await expect(bar).toHaveAttribute('value', '1500000000');
-    await expect(bar).toHaveAttribute('max', '4000000000');
-    await expect(item.getByText('1.5 GB of 4 GB')).toBeVisible();
-    await page.screenshot({ path: path.join(IMAGES, 'tasks-running.png') });
-
-    await item.getByRole('button', { name: 'Cancel' }).click();
-    await expect(item.getByText('Cancelled')).toBeVisible();
-    await expect(item.getByRole('progressbar')).toHaveCount(0);
-    expect(vre.sent).toContainEqual({
-      method: 'DELETE',
-      path: 'tasks/t1',
-      body: null
-    });
-  });
-
-  test('a task that fails raises a notification with the reason', async ({
-    page
-  }) => {
-    // A second task keeps running, so the list is still asked for every second.
-    const other = fakeTask('t2', 'running', {
-      title: 'Download escape:z.root'
-    });
-    vre.tasks = [fakeTask('t1', 'running'), other];
-    await vre.install(page);
-    await page.goto();
-    const panel = await openPanel(page, 'rucio');
-    const failing = panel.locator('.jp-vre-Task', {
-      hasText: 'Make escape:higgs.root available'
-    });
-    await expect(failing.getByText('Running')).toBeVisible();
-
-    const reason = 'No replica of escape:higgs.root can reach VRE-MOUNT.';
-    vre.tasks = [
-      fakeTask('t1', 'failed', {
-        error: { error: 'rule_stuck', message: reason }
-      }),
-      other
-    ];
-    const toast = page.locator('.Toastify__toast', {
-      hasText: `Make escape:higgs.root available failed: ${reason}`
-    });
-    await expect(toast).toBeVisible();
-    await expect(failing.getByText(reason)).toBeVisible();
-    await expect(failing.getByText('Failed')).toBeVisible();
-    await page.screenshot({ path: path.join(IMAGES, 'tasks-failed.png') });
-    // Three more polls of the task list still make one notification.
-    const seen = vre.taskLists;
-    await expect.poll(() => vre.taskLists).toBeGreaterThan(seen + 3);
-    await expect(toast).toHaveCount(1);
   });
 });

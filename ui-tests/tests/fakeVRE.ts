@@ -1,39 +1,9 @@
-// Stand-ins for the shared endpoints `/vre/api/auth/status`, `/credentials/...`
-// and `/tasks...`, answering as vre_common/models.py says, for the browser
-// tests written before the server side landed. JupyterLab appends a
+// Stand-ins for the shared endpoints `/vre/api/auth/status` and `/credentials/...`,
+// answering as vre_common/models.py says, for the browser tests written before the
+// server side landed. (The task list is tested on real tasks: tasks.spec.ts,
+// cancel.spec.ts, resume.spec.ts.) JupyterLab appends a
 // cache-busting query string to GETs, hence the patterns.
 import type { Page, Request } from '@playwright/test';
-
-export interface IFakeTask {
-  id: string;
-  kind: string;
-  title: string;
-  state: 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
-  progress: { done: number; total: number | null; unit: string };
-  error: { error: string; message: string } | null;
-  result: null;
-  created_at: string;
-  updated_at: string;
-}
-
-export function fakeTask(
-  id: string,
-  state: IFakeTask['state'],
-  overrides: Partial<IFakeTask> = {}
-): IFakeTask {
-  return {
-    id,
-    kind: 'rucio.make_available',
-    title: 'Make escape:higgs.root available',
-    state,
-    progress: { done: 1_500_000_000, total: 4_000_000_000, unit: 'bytes' },
-    error: null,
-    result: null,
-    created_at: '2030-01-01T10:00:00Z',
-    updated_at: '2030-01-01T10:00:05Z',
-    ...overrides
-  };
-}
 
 function connection(
   service: string,
@@ -60,9 +30,6 @@ function connection(
 /** The fake server's state; tests change it and read what was sent. */
 export class FakeVRE {
   reanaToken: string | null = null;
-  tasks: IFakeTask[] = [];
-  /** How many times the task list was asked for. */
-  taskLists = 0;
   readonly sent: { method: string; path: string; body: unknown }[] = [];
 
   authStatus() {
@@ -168,26 +135,6 @@ export class FakeVRE {
       this.reanaToken =
         route.request().method() === 'PUT' ? body.fields.token : null;
       return route.fulfill(json(this.reana()));
-    });
-    await page.route(/\/vre\/api\/tasks(\?.*)?$/, route => {
-      this.taskLists++;
-      return route.fulfill(json({ tasks: this.tasks }));
-    });
-    await page.route(/\/vre\/api\/tasks\/[^/?]+/, route => {
-      record(route.request());
-      const id = new URL(route.request().url()).pathname.split('/').pop();
-      const task = this.tasks.find(t => t.id === id);
-      if (!task) {
-        return route.fulfill({
-          status: 404,
-          contentType: 'application/json',
-          body: '{"error": "task_not_found", "message": "No such task."}'
-        });
-      }
-      if (route.request().method() === 'DELETE') {
-        task.state = 'cancelled';
-      }
-      return route.fulfill(json(task));
     });
   }
 }

@@ -52,7 +52,12 @@ const MARK = 'seen <- exists("marker"); marker <- 1; cat(seen, "\\n")';
 
 test.describe('An R kernel', () => {
   test.setTimeout(400_000);
-  test.use({ viewport: { width: 1280, height: 900 } });
+  // Galata 5.6's kernels route answers the kernel restart POST with 201 (it proxies every
+  // POST as a creation); @jupyterlab/services wants 200, so its restart() fails half-way and
+  // never reconnects, and what the page queued meanwhile (the debugger's debug_request) and
+  // everything after it is never sent. Not routing the kernels API avoids this test-harness
+  // bug (docs/dev/testing.md, "Kernel restart"); sessions are still tracked and closed.
+  test.use({ kernels: null, viewport: { width: 1280, height: 900 } });
 
   test('reads an attached dataset after start and after a kernel restart', async ({
     page
@@ -99,9 +104,8 @@ test.describe('An R kernel', () => {
     );
     await page.locator('.jp-Dialog .jp-mod-accept').click();
     expect((await restarted).ok()).toBe(true);
-    // As in rucio.spec.ts: in this JupyterLab the page does not always reconnect by itself
-    // after a restart, whatever the kernel and with or without this extension: reconnect.
-    await page.menu.clickMenuItem('Kernel>Reconnect to Kernel');
+    // No Reconnect, as in rucio.spec.ts: the page sees the new kernel go idle by itself
+    // (the upstream status bug's workaround is in the test server's config only).
     await expect(kernelStatus).toHaveText(/\| Idle$/, { timeout: 60_000 });
     await expect
       .poll(async () => Number(await status.getAttribute('data-injections')), {

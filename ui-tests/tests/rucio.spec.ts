@@ -48,7 +48,12 @@ function setQuota(bytes: number | 'reset') {
 
 test.describe('The Rucio panel on the dev stack', () => {
   test.setTimeout(400_000);
-  test.use({ viewport: { width: 1280, height: 900 } });
+  // Galata 5.6's kernels route answers the kernel restart POST with 201 (it proxies every
+  // POST as a creation); @jupyterlab/services wants 200, so its restart() fails half-way and
+  // never reconnects, and what the page queued meanwhile (the debugger's debug_request) and
+  // everything after it is never sent. Not routing the kernels API avoids this test-harness
+  // bug (docs/dev/testing.md, "Kernel restart"); sessions are still tracked and closed.
+  test.use({ kernels: null, viewport: { width: 1280, height: 900 } });
 
   test('search, make available, attach to a notebook, read it in the kernel, restart', async ({
     page
@@ -161,12 +166,12 @@ test.describe('The Rucio panel on the dev stack', () => {
     );
     await page.locator('.jp-Dialog .jp-mod-accept').click();
     expect((await restarted).ok()).toBe(true);
-    // Here (JupyterLab 4.6, jupyter_server 2.21, ipykernel 7.4) the page does not always
-    // reconnect by itself after a restart, with or without this extension: reconnect.
+    // No Reconnect: the page sees the new kernel go idle and the injector re-injects.
+    // (The upstream status bug is worked around in the test server's config only:
+    // docs/dev/testing.md, "Kernel restart".)
     const kernelStatus = page.locator('.jp-StatusBar-TextItem', {
       hasText: 'Python 3 (ipykernel) |'
     });
-    await page.menu.clickMenuItem('Kernel>Reconnect to Kernel');
     await expect(kernelStatus).toHaveText(/\| Idle$/, { timeout: 60_000 });
     await expect
       .poll(async () => Number(await status.getAttribute('data-injections')), {
