@@ -9,10 +9,11 @@ import { AttachmentInjector, INotebookHandle } from '../rucio/injector';
 import { underRoot } from '../rucio/RucioView';
 import {
   IAttachment,
+  IInstanceInfo,
   IResolvedAttachment,
   RucioService
 } from '../rucio/service';
-import { uploadRequest } from '../rucio/UploadDialog';
+import { UploadFormView, uploadRequest } from '../rucio/UploadDialog';
 import { VirtualList } from '../rucio/VirtualList';
 
 const trans = nullTranslator.load('jupyterlab_vre');
@@ -379,5 +380,48 @@ describe('AttachmentInjector', () => {
     injector.set({ instance: 'vre', did: 's:ready', variable: 'events' });
     injector.remove('events');
     expect(injector.attachments).toEqual([]);
+  });
+});
+
+describe('UploadFormView', () => {
+  it('keeps what the user changed before the RSE and scope lists arrived', async () => {
+    let answer: (rses: { rse: string }[]) => void = () => undefined;
+    const service = {
+      rses: () => new Promise(resolve => (answer = resolve)),
+      scopes: () => Promise.resolve(['user.jdoe']),
+      account: () => Promise.resolve({ account: 'jdoe' })
+    };
+    const seen: string[] = [];
+    render(
+      <UploadFormView
+        form={{
+          instance: 'dev',
+          rse: '',
+          scope: '',
+          dataset: '',
+          lifetime: ''
+        }}
+        instances={[{ name: 'dev', display_name: 'Dev' } as IInstanceInfo]}
+        service={service as unknown as RucioService}
+        trans={trans}
+        path="data/a.txt"
+        onChange={form =>
+          seen.push(`${form.rse}|${form.scope}|${form.dataset}`)
+        }
+      />
+    );
+    fireEvent.change(document.querySelector('input[name="dataset"]')!, {
+      target: { value: 'user.jdoe:mine' }
+    });
+    await act(async () =>
+      answer([{ rse: 'A-DISK' }, { rse: 'B-SCRATCHDISK' }])
+    );
+    expect(seen[seen.length - 1]).toBe('A-DISK|user.jdoe|user.jdoe:mine');
+    fireEvent.change(document.querySelector('select[name="rse"]')!, {
+      target: { value: 'B-SCRATCHDISK' }
+    });
+    expect(seen[seen.length - 1]).toBe(
+      'B-SCRATCHDISK|user.jdoe|user.jdoe:mine'
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { Dialog, ReactWidget, showDialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import React, { useEffect, useState } from 'react';
+import React, { useEffect, useRef, useState } from 'react';
 
 import { asAPIError } from '../common/request';
 import {
@@ -54,7 +54,7 @@ export function uploadRequest(
   return { request };
 }
 
-function UploadFormView(props: {
+export function UploadFormView(props: {
   form: IUploadForm;
   instances: IInstanceInfo[];
   service: RucioService;
@@ -67,8 +67,12 @@ function UploadFormView(props: {
   const [rses, setRSEs] = useState<IRSEInfo[]>([]);
   const [scopes, setScopes] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
+  // The latest form, also for answers that arrive after the user changed it (a render's
+  // `form` would be stale there and undo the change).
+  const latest = useRef(form);
   const update = (change: Partial<IUploadForm>) => {
-    const next = { ...form, ...change };
+    const next = { ...latest.current, ...change };
+    latest.current = next;
     setForm(next);
     onChange(next);
   };
@@ -88,11 +92,11 @@ function UploadFormView(props: {
         setRSEs(rseList);
         setScopes(scopeList);
         const own = account ? `user.${account.account}` : '';
+        const { rse, scope } = latest.current;
         update({
-          rse:
-            rseList.find(r => r.rse === form.rse)?.rse ?? rseList[0]?.rse ?? '',
-          scope: scopeList.includes(form.scope)
-            ? form.scope
+          rse: rseList.find(r => r.rse === rse)?.rse ?? rseList[0]?.rse ?? '',
+          scope: scopeList.includes(scope)
+            ? scope
             : scopeList.includes(own)
               ? own
               : (scopeList[0] ?? '')
