@@ -354,6 +354,24 @@ describe('AttachmentInjector', () => {
     ]);
   });
 
+  it('tries what waits at once when asked (a make-available just succeeded), not at the back-off', async () => {
+    injector.dispose();
+    injector = new AttachmentInjector({
+      notebook,
+      service,
+      defaultInstance: () => 'vre',
+      trans,
+      retry: { interval: 3600000, max: 3600000 }
+    });
+    injector.set({ instance: 'vre', did: 's:later', variable: 'later' });
+    await settled();
+    expect(injector.stateOf('later').state).toBe('waiting');
+    available.add('s:later');
+    injector.retryWaiting();
+    await settled();
+    expect(injector.stateOf('later')).toEqual({ state: 'injected', files: 2 });
+  });
+
   it('shows the progress of a large collection being checked, then injects it', async () => {
     available.add('s:big');
     checking.add('s:big');

@@ -323,6 +323,13 @@ export class AttachmentInjector {
     this._startRetry();
   }
 
+  /** Try the waiting attachments now (their data may just have arrived). */
+  retryWaiting(): void {
+    if (this._hasWaiting()) {
+      void this.inject(true);
+    }
+  }
+
   private _startRetry(): void {
     if (this._poll) {
       return;

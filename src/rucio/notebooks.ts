@@ -86,6 +86,7 @@ export class NotebookAttachments {
     this.tracker.widgetAdded.connect((_, panel) => this._track(panel));
     this.tracker.currentChanged.connect(() => this._changed.emit());
     this.tracker.forEach(panel => this._track(panel));
+    this._model.connection.tasks.changed.connect(this._onTasks, this);
   }
 
   readonly tracker: INotebookTracker;
@@ -163,6 +164,21 @@ export class NotebookAttachments {
     return true;
   }
 
+  /**
+   * A make-available that just succeeded may complete a waiting attachment:
+   * try the waiting ones at once rather than at their back-off's next turn.
+   */
+  private _onTasks(): void {
+    const succeeded = this._model.connection.tasks.tasks.filter(
+      task => task.kind === 'rucio.make_available' && task.state === 'succeeded'
+    );
+    const fresh = succeeded.filter(task => !this._succeeded.has(task.id));
+    fresh.forEach(task => this._succeeded.add(task.id));
+    if (fresh.length > 0) {
+      this._injectors.forEach(injector => injector.retryWaiting());
+    }
+  }
+
   private _track(panel: NotebookPanel): void {
     if (this._injectors.has(panel)) {
       return;
@@ -203,6 +219,7 @@ export class NotebookAttachments {
   >(this);
   private _changed = new Signal<this, void>(this);
   private _injectors = new Map<NotebookPanel, AttachmentInjector>();
+  private _succeeded = new Set<string>();
   private _model: RucioModel;
   private _trans: TranslationBundle;
 }
