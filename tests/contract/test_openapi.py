@@ -28,6 +28,7 @@ EXAMPLES = {
     "workflow": "helloworld.2",
     "name": "MY_SECRET",
     "item": "42",
+    "rule_id": "0" * 32,
 }
 
 

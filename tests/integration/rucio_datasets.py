@@ -32,9 +32,13 @@ def rucio_client_config(rucio: dict[str, Any]) -> Iterator[None]:
 def dataset_uploader(rucio: dict[str, Any], folder: Path, prefix: str = "vre-test") -> Callable[[dict], str]:
     """`upload({name: bytes})`: the files as a new dataset of the user's scope on the dev stack's
     upload RSE (not yet on the mounted one), with rucio-clients' UploadClient; returns `scope:name`.
-    Needs `rucio_client_config`."""
+    Always as the user, whatever RUCIO_CONFIG a test has set meanwhile (an admin's, for one)."""
 
     def upload(payloads: dict[str, bytes]) -> str:
+        with rucio_client_config(rucio):
+            return upload_as_user(payloads)
+
+    def upload_as_user(payloads: dict[str, bytes]) -> str:
         from rucio.client import Client
         from rucio.client.uploadclient import UploadClient
 
