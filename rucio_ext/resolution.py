@@ -59,7 +59,10 @@ class Resolutions:
         if task.finished_monotonic is None:
             answer.task = task.info()
             return
-        del self._jobs[key]  # collected: the next request checks again
+        # Collected: the next request checks again. Requests that waited on the same job (two
+        # notebooks, a retry) all answer from it; only the first removes it.
+        if self._jobs.get(key) is job:
+            del self._jobs[key]
         if job.tally:
             answer.files, answer.missing = job.tally.files, job.tally.missing
         if task.state == "succeeded" and task.result:
