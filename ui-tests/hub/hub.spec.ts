@@ -1,4 +1,4 @@
-import { expect, Page, test } from '@playwright/test';
+import { expect, Locator, Page, test } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -48,6 +48,16 @@ async function openPanel(page: Page, service: string) {
   }
   await expect(panel).toBeVisible();
   return panel;
+}
+
+/** The identity in a panel's sign-in details (opened from its header line, then closed). */
+async function expectSignedInAs(panel: Locator, user: string) {
+  const line = panel.locator('.jp-vre-ConnectionLine');
+  await expect(line).toContainText(user);
+  await line.click();
+  await expect(panel.getByText(`Signed in as ${user}`)).toBeVisible();
+  await line.click();
+  await expect(line).toHaveAttribute('aria-expanded', 'false');
 }
 
 interface IAnswer {
@@ -128,7 +138,7 @@ test(`jdoe works for ${LIFETIMES} token lifetimes with zero auth errors`, async 
   const authErrors = recordAuthErrors(page);
   await openLab(page, 'jdoe');
   const rucio = await openPanel(page, 'rucio');
-  await expect(rucio.getByText('Signed in as jdoe')).toBeVisible();
+  await expectSignedInAs(rucio, 'jdoe');
 
   const workflow = placeWorkflow('jdoe');
   const started = Date.now();
@@ -200,7 +210,7 @@ test('after the IAM revokes the session: "Sign in again", then the same tab work
 }) => {
   await openLab(page, 'jdoe');
   const rucio = await openPanel(page, 'rucio');
-  await expect(rucio.getByText('Signed in as jdoe')).toBeVisible();
+  await expectSignedInAs(rucio, 'jdoe');
   await page.evaluate(() => ((window as any).vreSameTab = true));
 
   const revoked = execFileSync('curl', [
@@ -256,12 +266,8 @@ test('jdoe and asmith side by side: own identity, own account, own credentials',
   const asmith = await (await browser.newContext()).newPage();
   await openLab(jdoe, 'jdoe');
   await openLab(asmith, 'asmith');
-  await expect(
-    (await openPanel(jdoe, 'rucio')).getByText('Signed in as jdoe')
-  ).toBeVisible();
-  await expect(
-    (await openPanel(asmith, 'rucio')).getByText('Signed in as asmith')
-  ).toBeVisible();
+  await expectSignedInAs(await openPanel(jdoe, 'rucio'), 'jdoe');
+  await expectSignedInAs(await openPanel(asmith, 'rucio'), 'asmith');
   expect(
     (await api(jdoe, 'jdoe', 'GET', 'rucio/devstack/account')).body.account
   ).toBe('jdoe');

@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures';
+import { didRow, searchRucio } from './rucioPanel';
 
 /**
  * Smoke test of the wheel as users install it (playwright.wheel.config.js starts a
@@ -17,21 +18,9 @@ test('the installed wheel: panels load and a Rucio search answers', async ({
     await expect(page.locator(`#${id}`)).toBeVisible();
   }
 
-  const panel = page.locator('#jp-vre-rucio-panel');
-  await page.locator('.jp-SideBar [data-id="jp-vre-rucio-panel"]').click();
-  await panel
-    .locator('.jp-vre-RucioView-instance select')
-    .selectOption('devstack');
-  await expect(panel.getByText('Connected.', { exact: true })).toBeVisible();
   // The dev stack's sample container (devstack/rucio/seed.py).
-  await panel
-    .getByLabel('DID to search, as scope:name')
-    .fill('atlas_open:*PHYSLITE');
-  await panel.getByLabel('Type of DID').selectOption('container');
-  await panel.getByRole('button', { name: 'Search' }).click();
+  const panel = await searchRucio(page, 'atlas_open:*PHYSLITE', 'container');
   await expect(
-    panel.locator(
-      '.jp-vre-DID[data-did="atlas_open:opendata.pp_13TeV.2016.PHYSLITE"]'
-    )
+    didRow(panel, 'atlas_open:opendata.pp_13TeV.2016.PHYSLITE')
   ).toBeVisible();
 });
