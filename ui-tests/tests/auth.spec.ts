@@ -23,7 +23,7 @@ async function openPanel(page: IJupyterLabPageFixture, service: string) {
   return panel;
 }
 
-test.describe('Sign-in and credentials', () => {
+test.describe('Sign-in and credentials (routed fake: instances and connection states the dev stack is not configured with)', () => {
   const PANELS = [
     {
       service: 'rucio',

@@ -66,7 +66,9 @@ test.describe('VRE sidebar panels', () => {
     });
   }
 
-  test('a failing server part gives a readable error', async ({ page }) => {
+  test('a failing server part gives a readable error (routed fake: REANA status answers 404)', async ({
+    page
+  }) => {
     // JupyterLab adds a cache-busting query string to GETs, hence a pattern.
     const reanaStatus = /\/vre\/api\/reana\/status/;
     await page.route(reanaStatus, route =>
