@@ -138,6 +138,28 @@ export function recordFigures(result: IScan): void {
   fs.writeFileSync(file, JSON.stringify(figures, null, 1));
 }
 
+/**
+ * `expectAccessible` in the light and then the dark theme (back to light after), with a
+ * screenshot of each first when `images` names them.
+ */
+export async function expectAccessibleInBothThemes(
+  page: IJupyterLabPageFixture,
+  selector: string,
+  surface: string,
+  images?: { light: string; dark: string }
+): Promise<void> {
+  for (const theme of ['light', 'dark'] as const) {
+    if (theme === 'dark') {
+      await useTheme(page, 'dark'); // the caller is in the light theme
+    }
+    if (images) {
+      await page.screenshot({ path: images[theme] });
+    }
+    await expectAccessible(page, selector, `${surface} (${theme})`);
+  }
+  await useTheme(page, 'light');
+}
+
 /** Switch JupyterLab's theme and wait until it applies. */
 export async function useTheme(
   page: IJupyterLabPageFixture,

@@ -2,7 +2,12 @@ import { expect, IJupyterLabPageFixture, test } from './fixtures';
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { expectAccessible, exposeToAxe, useTheme } from './accessibility';
+import {
+  expectAccessible,
+  expectAccessibleInBothThemes,
+  exposeToAxe,
+  useTheme
+} from './accessibility';
 
 // On a loaded machine JupyterLab can take longer than Galata's 15 s to show
 // its Launcher; wait for it up to a minute (a wait, not a retry).
@@ -153,20 +158,15 @@ test('a workflow runs from the panel, its log is followed, it finishes, its outp
     outputs.locator('[data-path="results/greetings.txt"]')
   ).toBeVisible();
   await expect(outputs.getByText('results/')).toBeVisible();
-  await page.screenshot({ path: path.join(IMAGES, 'reana-panel.png') });
-  await expectAccessible(
+  await expectAccessibleInBothThemes(
     page,
     '#jp-vre-reana-panel',
-    'REANA run details (light)'
+    'REANA run details',
+    {
+      light: path.join(IMAGES, 'reana-panel.png'),
+      dark: path.join(IMAGES, 'reana-panel-dark.png')
+    }
   );
-  await useTheme(page, 'dark');
-  await page.screenshot({ path: path.join(IMAGES, 'reana-panel-dark.png') });
-  await expectAccessible(
-    page,
-    '#jp-vre-reana-panel',
-    'REANA run details (dark)'
-  );
-  await useTheme(page, 'light');
 
   // A workspace file opens in JupyterLab.
   await outputs.getByRole('button', { name: 'greetings.txt' }).click();
@@ -223,10 +223,11 @@ test('a workflow runs from the panel, its log is followed, it finishes, its outp
     /\d+ s$/
   );
   await expect(first.locator('.jp-vre-ReanaWorkflow-started')).not.toBeEmpty();
-  await expectAccessible(page, '#jp-vre-reana-panel', 'REANA run list (light)');
-  await useTheme(page, 'dark');
-  await expectAccessible(page, '#jp-vre-reana-panel', 'REANA run list (dark)');
-  await useTheme(page, 'light');
+  await expectAccessibleInBothThemes(
+    page,
+    '#jp-vre-reana-panel',
+    'REANA run list'
+  );
 
   // Delete is apart from the other actions and asks first.
   await first.getByRole('button').click();

@@ -1,7 +1,12 @@
 import { expect, IJupyterLabPageFixture, test } from './fixtures';
 import * as path from 'path';
 
-import { expectAccessible, exposeToAxe, useTheme } from './accessibility';
+import {
+  expectAccessible,
+  expectAccessibleInBothThemes,
+  exposeToAxe,
+  useTheme
+} from './accessibility';
 
 // On a loaded machine JupyterLab can take longer than Galata's 15 s to show
 // its Launcher; wait for it up to a minute (a wait, not a retry).
@@ -127,18 +132,11 @@ test('a folder is published from the panel with inline checks and a full review,
   await orcid.fill('123');
   await orcid.press('Tab');
   await expect(view.getByText(/An ORCID looks like/)).toBeVisible();
-  await expectAccessible(
+  await expectAccessibleInBothThemes(
     page,
     '.jp-vre-ZenodoPublish',
-    'Zenodo form with errors (light)'
+    'Zenodo form with errors'
   );
-  await useTheme(page, 'dark');
-  await expectAccessible(
-    page,
-    '.jp-vre-ZenodoPublish',
-    'Zenodo form with errors (dark)'
-  );
-  await useTheme(page, 'light');
   await orcid.fill('0000-0002-1825-0097');
   await view.getByLabel('Keywords (comma-separated)').fill('muons, vre');
   await page.screenshot({ path: path.join(IMAGES, 'zenodo-form.png') });
@@ -165,16 +163,15 @@ test('a folder is published from the panel with inline checks and a full review,
   const publish = review.getByRole('button', { name: 'Publish' });
   await expect(publish).toBeDisabled();
   await review.getByRole('checkbox').check();
-  await page.screenshot({ path: path.join(IMAGES, 'zenodo-review.png') });
-  await expectAccessible(
+  await expectAccessibleInBothThemes(
     page,
     '.jp-vre-ZenodoPublish',
-    'Zenodo review (light)'
+    'Zenodo review',
+    {
+      light: path.join(IMAGES, 'zenodo-review.png'),
+      dark: path.join(IMAGES, 'zenodo-review-dark.png')
+    }
   );
-  await useTheme(page, 'dark');
-  await page.screenshot({ path: path.join(IMAGES, 'zenodo-review-dark.png') });
-  await expectAccessible(page, '.jp-vre-ZenodoPublish', 'Zenodo review (dark)');
-  await useTheme(page, 'light');
   await publish.click();
 
   const done = view.locator('.jp-vre-ZenodoDone');
@@ -217,20 +214,15 @@ test('a folder is published from the panel with inline checks and a full review,
   await expect(group.locator('.jp-vre-ZenodoGroup-title')).toHaveText(
     'Galata muon analysis, corrected'
   );
-  await page.screenshot({ path: path.join(IMAGES, 'zenodo-panel.png') });
-  await expectAccessible(
+  await expectAccessibleInBothThemes(
     page,
     '#jp-vre-zenodo-panel',
-    'Zenodo depositions (light)'
+    'Zenodo depositions',
+    {
+      light: path.join(IMAGES, 'zenodo-panel.png'),
+      dark: path.join(IMAGES, 'zenodo-panel-dark.png')
+    }
   );
-  await useTheme(page, 'dark');
-  await page.screenshot({ path: path.join(IMAGES, 'zenodo-panel-dark.png') });
-  await expectAccessible(
-    page,
-    '#jp-vre-zenodo-panel',
-    'Zenodo depositions (dark)'
-  );
-  await useTheme(page, 'light');
   const draft = group.locator('[data-deposition]').first();
   await draft.getByRole('button', { name: 'Discard…' }).click();
   const confirm = page.locator('.jp-Dialog');
@@ -259,18 +251,11 @@ test('a folder is published from the panel with inline checks and a full review,
   const file = found.locator('[data-file="counts.csv"]');
   // The search part, scrolled into view: axe checks contrast only on what is on screen.
   await file.scrollIntoViewIfNeeded();
-  await expectAccessible(
+  await expectAccessibleInBothThemes(
     page,
     '#jp-vre-zenodo-panel .jp-vre-ZenodoSearch',
-    'Zenodo record search and files (light)'
+    'Zenodo record search and files'
   );
-  await useTheme(page, 'dark');
-  await expectAccessible(
-    page,
-    '#jp-vre-zenodo-panel .jp-vre-ZenodoSearch',
-    'Zenodo record search and files (dark)'
-  );
-  await useTheme(page, 'light');
   await file.getByRole('button', { name: 'Fetch to workspace…' }).click();
   const where = page.locator('.jp-Dialog');
   await where.locator('input').fill(`${tmpPath}/fetched`);
