@@ -49,7 +49,10 @@ def jp_fetch(jp_fetch):
             response = await jp_fetch(*parts, **kwargs)
         except HTTPClientError as err:
             if err.response is not None:
-                leakcheck.check(err.response.body.decode(errors="replace"), f"the answer to {where}")
+                body = err.response.body.decode(errors="replace")
+                leakcheck.check(body, f"the answer to {where}")
+                # The one-line failure summary then says what the server answered, not only the status.
+                err.message = f"{err.message} from {where}: {body[:300]}"
             raise
         leakcheck.check(response.body.decode(errors="replace"), f"the answer to {where}")
         return response
