@@ -11,6 +11,14 @@ A plain (deferred) BEGIN is kept for read-only API requests, so long listings do
 not hold the write lock, and for a session opened while another session of the
 same thread holds the lock (Rucio nests independent read sessions, e.g. config
 look-ups inside add_rule): taking the lock there would wait on ourselves.
+
+A read-only POST (/replicas/list) writes too while Rucio checks its auth token:
+the first request with a JWT Rucio has not seen stores it (oidc.validate_jwt).
+Deferred, that check failed at once whenever a daemon held the lock, and Rucio
+answers such a failure with 401 CannotAuthenticate: a flaky 401 for the first
+replica listing with a new IAM token. Once the token is checked Rucio sets the
+request's `issuer`, and the listing itself begins deferred again.
+
 Installed by wsgi.py (server) and daemon.py (daemons), on SQLite only.
 """
 
@@ -35,11 +43,13 @@ def _may_write() -> bool:
         return True
     if not flask.has_request_context():
         return True  # daemons, scripts
-    path = flask.request.path
-    if flask.request.method in READ_ONLY_METHODS:
+    request = flask.request
+    jwt = request.headers.get("X-Rucio-Auth-Token", "").count(".") == 2
+    if request.method in READ_ONLY_METHODS:
         # Authentication GETs store tokens, and so does the first request with a new JWT.
-        return path.startswith("/auth") or flask.request.headers.get("X-Rucio-Auth-Token", "").count(".") == 2
-    return not path.startswith(READ_ONLY_POSTS)
+        return request.path.startswith("/auth") or jwt
+    # A read-only POST too while Rucio checks its JWT (until then the request has no `issuer`).
+    return not request.path.startswith(READ_ONLY_POSTS) or (jwt and "issuer" not in request.environ)
 
 
 def _on_connect(dbapi_connection: Any, _record: Any) -> None:
