@@ -13,6 +13,13 @@ its path in the RSE's storage as a sparse file of Rucio's size (--bytes each; no
 disk space used, and the adler32 is not the file's: for size checks, not for
 "Verify checksums"). A rule of jdoe's then puts the dataset on that RSE and is OK
 at once: the state after "Make available" for any dataset size, in seconds.
+
+Through the API, registration runs at 35 to 340 files/s on this machine: hours for a
+million files. With --direct the same rows (the dataset, its files, contents and
+replicas and, with --on-mount, jdoe's OK rule with its dataset lock and an OK lock
+per file) go straight into Rucio's database through Rucio's own SQLAlchemy models,
+20,000 rows per INSERT. For benchmarks only: the account usage counters and Rucio's
+messages are not updated as the API would update them.
 """
 
 from __future__ import annotations
@@ -80,6 +87,129 @@ def generate(
     return time.monotonic() - started
 
 
+CHUNK = 20_000  # rows per INSERT with --direct
+
+
+def generate_direct(scope: str, name: str, files: int, rse: str, size: int | None, on_mount: bool) -> float:
+    """The rows `generate` makes through the API, inserted with Rucio's models (see the module's doc)."""
+    os.environ["RUCIO_CONFIG"] = str(layout().server_config)
+    clean_cached_config()
+    from rucio.common.types import InternalAccount, InternalScope
+    from rucio.common.utils import generate_uuid
+    from rucio.core.rse import get_rse_id
+    from rucio.db.sqla import models
+    from rucio.db.sqla.constants import DIDType, LockState, ReplicaState, RuleGrouping, RuleState
+    from rucio.db.sqla.session import get_session
+    from sqlalchemy import insert, update
+
+    started = time.monotonic()
+    session = get_session()
+    rse_id = get_rse_id(rse, session=session)
+    did_scope, jdoe = InternalScope(scope), InternalAccount("jdoe")
+    dataset = {"scope": did_scope, "name": name}
+    rule = {**dataset, "rule_id": generate_uuid(), "rse_id": rse_id, "account": jdoe}
+    # The parents first: contents, replicas and locks point at them.
+    session.execute(
+        insert(models.DataIdentifier),
+        [{**dataset, "account": jdoe, "did_type": DIDType.DATASET, "is_open": True, "is_new": False}],
+    )
+    if on_mount:
+        session.execute(
+            insert(models.ReplicationRule),
+            [
+                {
+                    **dataset,
+                    "id": rule["rule_id"],
+                    "account": jdoe,
+                    "did_type": DIDType.DATASET,
+                    "state": RuleState.REPLICATING,
+                    "rse_expression": rse,
+                    "copies": 1,
+                    "locked": False,
+                    "grouping": RuleGrouping.DATASET,
+                    "purge_replicas": False,
+                    "ignore_availability": False,
+                    "ignore_account_limit": False,
+                }
+            ],
+        )
+    session.commit()
+    total = 0
+    for first in range(0, files, CHUNK):
+        batch = [
+            file_entry(scope, f"{name}.file{i:07d}.root", i, size)
+            for i in range(first, min(first + CHUNK, files))
+        ]
+        if on_mount:
+            write_sparse(batch)
+        rows = [
+            {"scope": did_scope, "name": f["name"], "bytes": f["bytes"], "adler32": f["adler32"]}
+            for f in batch
+        ]
+        total += sum(int(r["bytes"]) for r in rows)  # type: ignore[call-overload]
+        session.execute(
+            insert(models.DataIdentifier),
+            [{**r, "account": jdoe, "did_type": DIDType.FILE, "is_new": False} for r in rows],
+        )
+        session.execute(
+            insert(models.DataIdentifierAssociation),
+            [
+                {
+                    **dataset,
+                    "child_scope": did_scope,
+                    "child_name": r["name"],
+                    "did_type": DIDType.DATASET,
+                    "child_type": DIDType.FILE,
+                    "bytes": r["bytes"],
+                    "adler32": r["adler32"],
+                }
+                for r in rows
+            ],
+        )
+        session.execute(
+            insert(models.RSEFileAssociation),
+            [
+                {**r, "rse_id": rse_id, "state": ReplicaState.AVAILABLE, "lock_cnt": int(on_mount)}
+                for r in rows
+            ],
+        )
+        if on_mount:
+            session.execute(
+                insert(models.ReplicaLock),
+                [
+                    {
+                        "scope": did_scope,
+                        "name": r["name"],
+                        "rule_id": rule["rule_id"],
+                        "rse_id": rse_id,
+                        "account": jdoe,
+                        "bytes": r["bytes"],
+                        "state": LockState.OK,
+                    }
+                    for r in rows
+                ],
+            )
+        session.commit()
+        print(f"  {first + len(rows):,} of {files:,} files", file=sys.stderr, flush=True)
+    session.execute(
+        update(models.DataIdentifier)
+        .where(models.DataIdentifier.scope == did_scope, models.DataIdentifier.name == name)
+        .values(is_open=False, length=files, bytes=total)
+    )
+    if on_mount:
+        session.execute(
+            update(models.ReplicationRule)
+            .where(models.ReplicationRule.id == rule["rule_id"])
+            .values(state=RuleState.OK, locks_ok_cnt=files)
+        )
+        session.execute(
+            insert(models.DatasetLock),
+            [{**rule, "state": LockState.OK, "length": files, "bytes": total}],
+        )
+    session.commit()
+    return time.monotonic() - started
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -96,13 +226,19 @@ def main() -> int:
         help=f"replicas on {MOUNTED_RSE}, sparse files in its storage, and an OK rule of jdoe's",
     )
     parser.add_argument("--bytes", type=int, help="size of each file (default 1,024 to 5,119 bytes)")
+    parser.add_argument(
+        "--direct", action="store_true", help="insert the rows into Rucio's database (large datasets)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = parser.parse_args()
     if args.files < 1:
         parser.error("--files must be at least 1")
     name = args.name or f"bench.{args.files}files.{time.strftime('%Y%m%dT%H%M%S')}"
     rse = MOUNTED_RSE if args.on_mount else args.rse
-    seconds = generate(Client(), args.scope, name, args.files, rse, args.bytes, args.on_mount)
+    if args.direct:
+        seconds = generate_direct(args.scope, name, args.files, rse, args.bytes, args.on_mount)
+    else:
+        seconds = generate(Client(), args.scope, name, args.files, rse, args.bytes, args.on_mount)
     result = {
         "did": f"{args.scope}:{name}",
         "files": args.files,
