@@ -151,6 +151,31 @@ def test_generator_registers_a_10000_file_dataset_that_lists_in_full(rucio: dict
     print(f"generated {made['did']} in {made['seconds']}s; list_files took {listed_in:.2f}s")
 
 
+def test_generator_direct_on_mount_writes_what_rucio_would_have(rucio: dict, client) -> None:
+    """--direct inserts rows through Rucio's models: Rucio must then answer for them as for the API's."""
+    result = subprocess.run(
+        [*rucio["generate_dataset"], "--direct", "--on-mount", "--files", "250", "--bytes", "4096", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    scope, name = json.loads(result.stdout)["did"].split(":")
+    did = client.get_did(scope, name)
+    assert (did["type"], did["open"], did["length"], did["bytes"]) == ("DATASET", False, 250, 250 * 4096)
+    [rule] = client.list_did_rules(scope, name)
+    assert (rule["state"], rule["locks_ok_cnt"], rule["account"]) == ("OK", 250, "jdoe")
+    assert [lock["state"] for lock in client.get_dataset_locks(scope, name)] == ["OK"]
+    replicas = list(
+        client.list_replicas([{"scope": scope, "name": name}], rse_expression=rucio["mounted_rse"])
+    )
+    assert len(replicas) == 250
+    for replica in replicas[:5]:
+        assert replica["states"] == {rucio["mounted_rse"]: "AVAILABLE"}
+        [pfn] = replica["rses"][rucio["mounted_rse"]]
+        assert mounted_path(rucio, pfn).stat().st_size == 4096
+
+
 def iam_token(iam: dict, audience: str, scope: str) -> str:
     import httpx
 
