@@ -30,6 +30,7 @@ import os
 import sys
 import time
 import zlib
+from collections.abc import Iterator
 
 from stack_layout import MOUNTED_RSE, REMOTE_RSES, layout
 
@@ -65,18 +66,26 @@ def write_sparse(files: list[dict[str, object]]) -> None:
             handle.truncate(int(file["bytes"]))  # type: ignore[call-overload]
 
 
+def batches(
+    scope: str, name: str, files: int, size: int | None, on_mount: bool, per: int
+) -> Iterator[list[dict[str, object]]]:
+    """The dataset's file entries, `per` at a time, each batch's sparse files written first with --on-mount."""
+    for first in range(0, files, per):
+        batch = [
+            file_entry(scope, f"{name}.file{i:07d}.root", i, size)
+            for i in range(first, min(first + per, files))
+        ]
+        if on_mount:
+            write_sparse(batch)
+        yield batch
+
+
 def generate(
     client: Client, scope: str, name: str, files: int, rse: str, size: int | None, on_mount: bool
 ) -> float:
     started = time.monotonic()
     client.add_dataset(scope, name, meta={"project": "bench"} if not scope.startswith("user.") else None)
-    for first in range(0, files, BATCH):
-        batch = [
-            file_entry(scope, f"{name}.file{i:07d}.root", i, size)
-            for i in range(first, min(first + BATCH, files))
-        ]
-        if on_mount:
-            write_sparse(batch)
+    for batch in batches(scope, name, files, size, on_mount, BATCH):
         client.add_files_to_dataset(scope, name, batch, rse=rse)
     client.close(scope, name)
     if on_mount:
@@ -134,14 +143,8 @@ def generate_direct(scope: str, name: str, files: int, rse: str, size: int | Non
             ],
         )
     session.commit()
-    total = 0
-    for first in range(0, files, CHUNK):
-        batch = [
-            file_entry(scope, f"{name}.file{i:07d}.root", i, size)
-            for i in range(first, min(first + CHUNK, files))
-        ]
-        if on_mount:
-            write_sparse(batch)
+    total = done = 0
+    for batch in batches(scope, name, files, size, on_mount, CHUNK):
         rows = [
             {"scope": did_scope, "name": f["name"], "bytes": f["bytes"], "adler32": f["adler32"]}
             for f in batch
@@ -190,7 +193,8 @@ def generate_direct(scope: str, name: str, files: int, rse: str, size: int | Non
                 ],
             )
         session.commit()
-        print(f"  {first + len(rows):,} of {files:,} files", file=sys.stderr, flush=True)
+        done += len(rows)
+        print(f"  {done:,} of {files:,} files", file=sys.stderr, flush=True)
     session.execute(
         update(models.DataIdentifier)
         .where(models.DataIdentifier.scope == did_scope, models.DataIdentifier.name == name)
