@@ -23,7 +23,7 @@ from vre_common.context import VREContext
 from vre_common.errors import BackendError, BadRequest, Conflict, Forbidden, NotFound, VREError
 from vre_common.models import TaskInfo
 from vre_common.paths import resolve_within
-from vre_common.streams import ByteProgress, read_file, save_stream
+from vre_common.streams import ByteProgress, BytesDone, read_file, save_stream
 from vre_common.tasks import Task
 from vre_common.workspace import SelectedFile, WalkPolicy, read_reana_yaml, workspace_files
 
@@ -171,7 +171,9 @@ class ReanaService:
         )
         if report.valid and report.specification is not None:
             report.operational_options = options_for(str(report.workflow_type))
-            # CWL and Snakemake take their parameters from the file inputs.parameters.input names.
+        # CWL and Snakemake take their parameters from the file inputs.parameters.input names; for the
+        # other engines `input` is a parameter like any other.
+        if report.valid and report.specification is not None and report.workflow_type in ("cwl", "snakemake"):
             try:
                 loaded = await self.vre.executor.run(
                     "workspace", 30, input_parameters, spec_file.parent, report.specification
@@ -192,7 +194,7 @@ class ReanaService:
                         ],
                     }
                 )
-            if loaded is not None and report.workflow_type in ("cwl", "snakemake"):
+            if loaded is not None:
                 report.parameters = {str(k): v for k, v in loaded.items()}
         return report
 
@@ -589,21 +591,21 @@ class ReanaService:
             created = await self.api.call("POST", "/workflows", params={"workflow_name": base}, json=spec)
             new_id = str(created["workflow_id"])
             task.title = f"Submit {created.get('workflow_name', base)} to REANA again"
-            done = 0
-            task.report(0, total)
+            progress = ByteProgress(task.report, total)
             for name, size in sorted(copied.items()):
                 async with self.api.download(_workflow_path(workflow, "workspace", quote(name))) as (
                     _,
                     chunks,
                 ):
+                    file_bytes = progress.next_file()
 
                     async def counted(
-                        chunks: AsyncIterator[bytes] = chunks, before: int = done
+                        chunks: AsyncIterator[bytes] = chunks, on_bytes: BytesDone = file_bytes
                     ) -> AsyncIterator[bytes]:
                         sent = 0
                         async for chunk in chunks:
                             sent += len(chunk)
-                            task.report(before + sent, total)
+                            on_bytes(sent)
                             yield chunk
 
                     await self.api.call(
@@ -614,7 +616,7 @@ class ReanaService:
                         headers={"Content-Type": "application/octet-stream", "Content-Length": str(size)},
                         transfer=True,
                     )
-                done += size
+                progress.file_done(size)
             await self._start(new_id, {**used, **parameters}, {})  # the engine's defaults
             return {
                 "workflow_id": new_id,

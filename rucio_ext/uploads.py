@@ -353,11 +353,14 @@ class Uploads:
     ) -> dict[str, Any]:
         progress = ByteProgress(task.report, sum(file.size for file in files))
         for file in files:
-            target, existed = await self.session.call(lambda c, f=file: self._plan(c, f, rse, scope, dataset))
             limit = self.session.timeout + file.size / MIN_RATE
+            # The plan may read the whole file (adler32, when the DID exists already): its limit too.
+            target, existed = await self.session.call(
+                lambda c, f=file: self._plan(c, f, rse, scope, dataset), timeout=limit
+            )
             if isinstance(target, Path):
-                # A kill mid-copy leaves a temporary file there, removed at the next start.
-                task.checkpoint(scratch=[*task.scratch, str(target.parent)])
+                # A kill mid-copy leaves a temporary file there, removed at the next start (one copy at a time).
+                task.checkpoint(scratch=[str(target.parent)])
                 on_bytes = progress.next_file()
                 copied = await self.session.vre.executor.run_stoppable(
                     STORAGE,

@@ -478,6 +478,53 @@ describe('ZenodoView', () => {
     });
   });
 
+  it('reloads the page being shown when the depositions change', async () => {
+    const listing = (page: number, title: string) => () => ({
+      body: {
+        items: [summary(30 + page, false, title)],
+        page,
+        size: 10,
+        has_next: page === 1
+      }
+    });
+    setUp({
+      'GET auth/status': () => ({ body: zenodoStatus(true) }),
+      'POST zenodo/verify': () => ({
+        body: { connected: true, message: 'Zenodo accepted your token.' }
+      }),
+      'GET zenodo/depositions?page=1&size=10': listing(1, 'On page one'),
+      'GET zenodo/depositions?page=2&size=10': listing(2, 'On page two')
+    });
+    await connection.auth.refresh();
+    render(
+      <ZenodoView
+        client={client}
+        auth={connection.auth}
+        trans={trans}
+        defaultCommunity="escape2020"
+        onContinue={jest.fn()}
+      />
+    );
+    await screen.findByText('On page one');
+    await act(async () => {
+      fireEvent.click(screen.getByText('Next'));
+    });
+    await screen.findByText('On page two');
+    const before = server.count('GET zenodo/depositions?page=2&size=10');
+    await act(async () => {
+      // What a publish, discard or new version emits.
+      (
+        client as unknown as { _depositionsChanged: { emit(): void } }
+      )._depositionsChanged.emit();
+    });
+    await waitFor(() =>
+      expect(server.count('GET zenodo/depositions?page=2&size=10')).toBe(
+        before + 1
+      )
+    );
+    expect(screen.getByText('On page two')).toBeTruthy();
+  });
+
   it('shows a refused token and asks for one when not connected', async () => {
     let status = zenodoStatus(true);
     setUp({

@@ -146,6 +146,8 @@ function TokenCheck(props: IZenodoViewProps): JSX.Element | null {
 function Depositions(props: IZenodoViewProps): JSX.Element {
   const { client, trans } = props;
   const [page, setPage] = useState(1);
+  // The page shown now, for the change handler connected once below (not the first render's page).
+  const shown = useRef(1);
   const [listing, setListing] = useState<IDepositionPage | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -155,13 +157,14 @@ function Depositions(props: IZenodoViewProps): JSX.Element {
     try {
       setListing(await client.depositions(which, PAGE_SIZE));
       setPage(which);
+      shown.current = which;
     } catch (reason) {
       setError(asAPIError(reason).message);
     }
   };
   useEffect(() => {
     void load(1);
-    const changed = () => void load(page);
+    const changed = () => void load(shown.current);
     client.depositionsChanged.connect(changed);
     return () => {
       client.depositionsChanged.disconnect(changed);

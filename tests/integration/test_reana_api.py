@@ -334,6 +334,19 @@ async def test_an_invalid_reana_yaml_is_refused_with_its_line(jp_fetch, reana, j
     assert (code, body["error"]) == (400, "invalid_reana_yaml") and "line 6" in body["message"]
 
 
+async def test_a_serial_parameter_named_input_is_a_parameter_not_a_file(jp_fetch, reana, jp_root_dir):
+    # Only CWL and Snakemake read their parameters from the file `inputs.parameters.input` names.
+    folder = jp_root_dir / "serial-input"
+    folder.mkdir()
+    (folder / "reana.yaml").write_text(
+        "inputs:\n  parameters:\n    input: /eos/data/run1.root\nworkflow:\n  type: serial\n"
+        "  specification:\n    steps:\n      - environment: 'python:3.11'\n        commands: ['ls ${input}']\n"
+    )
+    report = await call(jp_fetch, "validate", method="POST", body={"path": "serial-input/reana.yaml"})
+    assert report["valid"], report["messages"]
+    assert report["parameters"] == {"input": "/eos/data/run1.root"}
+
+
 async def test_the_editors_unsaved_text_is_validated_in_the_files_folder(
     jp_fetch, reana, workflow_folder, jp_root_dir
 ):
