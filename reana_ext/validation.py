@@ -25,7 +25,7 @@ import yaml
 
 from vre_common.errors import VREError
 
-from .engines import OPERATIONAL_OPTIONS, engine_problems
+from .engines import OPERATIONAL_OPTIONS, engine_problems, options_for
 from .engines import input_parameters as engine_input_parameters
 from .models import ValidationMessage, ValidationReport
 
@@ -299,7 +299,7 @@ class _Checker:
             return
         for name in options:
             if kind not in OPERATIONAL_OPTIONS.get(name, ()):
-                takes = ", ".join(n for n, kinds in OPERATIONAL_OPTIONS.items() if kind in kinds) or "none"
+                takes = ", ".join(options_for(kind)) or "none"
                 self.error(
                     ("inputs", "options", name),
                     f"Operational option {name!r} is not supported for {kind} workflows; they take {takes}",

@@ -94,16 +94,17 @@ def refused_filter(text: str, reason: str, registered: list[str]) -> BadRequest:
     )
 
 
+def registered_keys(client: Client) -> list[str]:
+    """The instance's registered metadata keys (blocking: in a session call)."""
+    try:
+        return sorted(client.list_keys() or [])
+    except rucio_errors.RucioException:
+        return []  # an instance without meta conventions still filters on DID columns
+
+
 async def filter_keys(session: RucioSession) -> FilterKeys:
     """The keys a metadata filter may use: the DID columns and the instance's registered keys."""
-
-    def registered(client: Client) -> list[str]:
-        try:
-            return sorted(client.list_keys() or [])
-        except rucio_errors.RucioException:
-            return []  # an instance without meta conventions still filters on DID columns
-
-    return FilterKeys(keys=accepted_keys(await session.call(registered)), help=FILTER_HELP)
+    return FilterKeys(keys=accepted_keys(await session.call(registered_keys)), help=FILTER_HELP)
 
 
 def _when(value: Any) -> datetime | None:

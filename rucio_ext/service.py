@@ -222,7 +222,7 @@ class RucioService:
                 if not meta_filter.strip():
                     raise
                 reason = str(err.args[0] if err.args else err)
-                raise rules.refused_filter(meta_filter, reason, client.list_keys() or []) from None
+                raise rules.refused_filter(meta_filter, reason, rules.registered_keys(client)) from None
 
         items, next_cursor = await session.call(first)
         return DIDPage(items=items, next_cursor=next_cursor)

@@ -15,7 +15,7 @@ from jupyterlab.galata import configure_jupyter_server
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
-from devstack_jupyter_config import iam_login  # noqa: E402
+from devstack_jupyter_config import iam_login, on_mounted_rse  # noqa: E402
 
 c = get_config()  # noqa: F821  (provided by the Jupyter config loader)
 
@@ -71,9 +71,7 @@ c.RucioExtension.instances.append(
         "rucio_base_url": rucio["rucio_host"],
         "rucio_auth_url": rucio["auth_host"],
         "auth_type": "oidc",
-        "destination_rse": rucio["mounted_rse"],
-        "rse_mount_path": rucio["mount_path"],
-        "path_begins_at": rucio["path_begins_at"],
+        **on_mounted_rse(rucio),
         "replication_rule_lifetime_days": 1,
     }
 )

@@ -9,6 +9,8 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from vre_common.errors import BackendError, BadRequest, Conflict, scrub
 from vre_common.paths import resolve_within
 
@@ -91,11 +93,46 @@ class Depositions:
         raw = await self.raw(deposition_id)
         if summary(raw).published:
             raise Conflict(
-                "This deposition is published; make a new version to change it.", code="already_published"
+                "This deposition is published: edit its metadata as a published record, or make a new version.",
+                code="already_published",
             )
         return deposition(
             await self.session.call(lambda api, t: api.set_deposit_metadata(deposition_id, metadata).json())
         )
+
+    async def edit_published(self, deposition_id: int, form: MetadataForm) -> Deposition:
+        """New metadata for a published record under the same DOI.
+
+        Zenodo's deposit API unlocks a published deposition (`actions/edit`), takes new metadata
+        (`PUT`) and publishes it again (`actions/publish`). A refused change is taken back
+        (`actions/discard`), so the record is never left half-edited.
+        """
+        metadata = check_metadata(form)
+        head = summary(await self.raw(deposition_id))
+        if not head.published:
+            raise Conflict(
+                "This deposition is a draft: change its metadata in the publishing view.",
+                code="not_published",
+            )
+        metadata.pop("prereserve_doi", None)
+        if head.doi:
+            metadata["doi"] = head.doi  # the record keeps its DOI
+        actions = f"{self.session.api_url}/deposit/depositions/{deposition_id}/actions"
+        timeout = self.session.timeout
+
+        def edit(api: Any, token: str) -> dict[str, Any]:
+            unlocked = requests.post(f"{actions}/edit", params={"access_token": token}, timeout=timeout)
+            if unlocked.status_code != 403:  # 403: it is open for editing already
+                unlocked.raise_for_status()
+            try:
+                api.set_deposit_metadata(deposition_id, metadata)
+                return api.publish_deposit(deposition_id).json()
+            except Exception:
+                with contextlib.suppress(Exception):  # the first error is the one to report
+                    requests.post(f"{actions}/discard", params={"access_token": token}, timeout=timeout)
+                raise
+
+        return deposition(await self.session.call(edit))
 
     async def discard(self, deposition_id: int) -> None:
         raw = await self.raw(deposition_id)

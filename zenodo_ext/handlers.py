@@ -20,7 +20,6 @@ from .models import (
     RecordFilters,
     UploadInput,
 )
-from .published import edit_published
 from .service import ZenodoService
 
 ID = r"(?P<item>[0-9]{1,12})"
@@ -85,7 +84,7 @@ class EditPublishedHandler(ZenodoHandler):
     @web.authenticated
     async def post(self, item: str) -> None:
         body = self.parse_body(MetadataInput)
-        self.write_json(await edit_published(self.service.depositions.session, int(item), body.metadata))
+        self.write_json(await self.service.depositions.edit_published(int(item), body.metadata))
 
 
 class UploadHandler(ZenodoHandler):

@@ -40,6 +40,7 @@ import {
 import { askDownloadFolder, askParameters } from './RerunDialog';
 
 /** The workflow graph (a main-area widget, src/reana/GraphView.tsx); the button shows when that command exists. */
+/** Opens a workflow's graph (registered in commands.ts). */
 export const GRAPH_COMMAND = 'jupyterlab-vre:reana-show-graph';
 
 /** Where "Open" puts a workspace file before JupyterLab opens it. */

@@ -22,6 +22,7 @@ import { asAPIError } from '../common/request';
 import { ReanaClient } from './api';
 import { GraphView } from './GraphView';
 import { RUN_WORKFLOW_COMMAND } from './ReanaView';
+import { GRAPH_COMMAND } from './WorkflowDetails';
 import { askToRun, workflowName } from './RunDialog';
 import { IReanaWorkflows } from './tokens';
 
@@ -31,7 +32,6 @@ export const RUN_COMMAND = 'jupyterlab-vre:run-on-reana';
  * `path` (the workflow's folder; needed for Yadage, whose specification REANA does not
  * keep), `label` (the tab's title).
  */
-export const GRAPH_COMMAND = 'jupyterlab-vre:reana-show-graph';
 const SPEC_NAMES = ['reana.yaml', 'reana.yml'];
 const PANEL_ID = 'jp-vre-reana-panel';
 

@@ -1,9 +1,10 @@
 import { JupyterFrontEnd } from '@jupyterlab/application';
-import { Clipboard, Dialog, showDialog } from '@jupyterlab/apputils';
+import { Clipboard } from '@jupyterlab/apputils';
 import { NotebookActions } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { announce } from '../common/a11y';
+import { confirmDestructive } from '../common/confirm';
 import { asAPIError } from '../common/request';
 import { isActive } from '../common/tasks';
 import { formatBytes } from '../common/TasksView';
@@ -116,7 +117,7 @@ export class RucioActions {
     }
     const check = model.quotaCheck(wanted);
     if (check?.exceeds) {
-      const answer = await showDialog({
+      const askAnyway = await confirmDestructive({
         title: trans.__('Over your quota on %1', check.rse),
         body: trans.__(
           'Making this available needs %1 on %2, where you use %3 of your %4 quota. Rucio will refuse the rule unless space is freed: remove rules you no longer need under My rules.',
@@ -125,13 +126,10 @@ export class RucioActions {
           formatBytes(check.used),
           formatBytes(check.limit)
         ),
-        buttons: [
-          Dialog.cancelButton({ label: trans.__('Cancel') }),
-          Dialog.warnButton({ label: trans.__('Ask Rucio anyway') })
-        ],
-        defaultButton: 0
+        accept: trans.__('Ask Rucio anyway'),
+        trans
       });
-      if (!answer.button.accept) {
+      if (!askAnyway) {
         return trans.__('Not started: over quota.');
       }
     }

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import httpx
+from devstack_jupyter_config import iam_login, on_mounted_rse
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE = REPO / "devstack" / "reana" / "samples" / "helloworld"
@@ -150,10 +151,7 @@ def lab_config_lines(stack: dict[str, Any], proxies: dict[str, Any]) -> list[str
         {
             **base,
             "name": "vre",
-            "mode": "replica",
-            "destination_rse": rucio["mounted_rse"],
-            "rse_mount_path": rucio["mount_path"],
-            "path_begins_at": rucio["path_begins_at"],
+            **on_mounted_rse(rucio),
         },
         {**base, "name": "dl", "mode": "download"},
     ]
@@ -179,9 +177,6 @@ def lab_config_lines(stack: dict[str, Any], proxies: dict[str, Any]) -> list[str
 def lab_env(stack: dict[str, Any], workdir: Path) -> dict[str, str]:
     """The lab's environment: its secrets (by environment: jupyter_server logs its config at DEBUG)
     and Jupyter directories of its own, so its task journal is its own."""
-    sys.path.insert(0, str(REPO / "scripts"))
-    from devstack_jupyter_config import iam_login
-
     iam = stack["iam"]
     return {
         **os.environ,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from devstack_jupyter_config import on_mounted_rse
 from rocrate.rocrate import ROCrate
 from tornado.httpclient import HTTPClientError
 from vre_api import call as vre_call
@@ -58,10 +59,7 @@ def jp_server_config(jp_server_config, stack, iam_tokens_config, tmp_path):
                 {
                     "name": "vre",
                     "rucio_base_url": rucio["rucio_host"],
-                    "mode": "replica",
-                    "destination_rse": rucio["mounted_rse"],
-                    "rse_mount_path": rucio["mount_path"],
-                    "path_begins_at": rucio["path_begins_at"],
+                    **on_mounted_rse(rucio),
                     "replication_rule_lifetime_days": 1,
                 }
             ]

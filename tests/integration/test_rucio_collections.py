@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from devstack_jupyter_config import on_mounted_rse
 from vre_api import call, fails, resolve, wait_for_task
 
 from rucio_ext.paging import StreamPages
@@ -38,10 +39,7 @@ def jp_server_config(jp_server_config, stack, iam_tokens_config):
                 {
                     "rucio_base_url": rucio["rucio_host"],
                     "name": "vre",
-                    "mode": "replica",
-                    "destination_rse": rucio["mounted_rse"],
-                    "rse_mount_path": rucio["mount_path"],
-                    "path_begins_at": rucio["path_begins_at"],
+                    **on_mounted_rse(rucio),
                     "replication_rule_lifetime_days": 1,
                 }
             ],

@@ -7,6 +7,7 @@ import os
 from typing import Any
 
 import pytest
+from devstack_jupyter_config import on_mounted_rse
 from vre_api import call, fails, wait_for_task
 
 
@@ -27,10 +28,7 @@ def jp_server_config(jp_server_config, stack, iam_tokens_config):
                 {
                     **base,
                     "name": "vre",
-                    "mode": "replica",
-                    "destination_rse": rucio["mounted_rse"],
-                    "rse_mount_path": rucio["mount_path"],
-                    "path_begins_at": rucio["path_begins_at"],
+                    **on_mounted_rse(rucio),
                     "replication_rule_lifetime_days": 1,
                 },
                 {**base, "name": "dl", "mode": "download"},

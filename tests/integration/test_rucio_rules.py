@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from devstack_jupyter_config import on_mounted_rse
 from vre_api import call, fails
 
 
@@ -25,10 +26,7 @@ def jp_server_config(jp_server_config, stack, iam_tokens_config):
                 {
                     "name": "vre",
                     "rucio_base_url": rucio["rucio_host"],
-                    "mode": "replica",
-                    "destination_rse": rucio["mounted_rse"],
-                    "rse_mount_path": rucio["mount_path"],
-                    "path_begins_at": rucio["path_begins_at"],
+                    **on_mounted_rse(rucio),
                 },
             ]
         },

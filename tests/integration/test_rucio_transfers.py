@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from devstack_jupyter_config import on_mounted_rse
 from vre_api import call, fails, resolve, wait_for_task
 
 import rucio_ext.downloads
@@ -27,18 +28,13 @@ def stack(devstack_up: Any) -> dict[str, Any]:
 def jp_server_config(jp_server_config, stack, iam_tokens_config):
     rucio = stack["rucio"]
     base = {"rucio_base_url": rucio["rucio_host"]}
-    replica = {
-        "destination_rse": rucio["mounted_rse"],
-        "rse_mount_path": rucio["mount_path"],
-        "path_begins_at": rucio["path_begins_at"],
-    }
     return {
         **jp_server_config,
         "IAMTokens": iam_tokens_config,
         "RucioExtension": {
             "instances": [
                 {**base, "name": "dl", "mode": "download"},
-                {**base, "name": "vre", "mode": "replica", **replica},
+                {**base, "name": "vre", **on_mounted_rse(rucio)},
             ]
         },
     }

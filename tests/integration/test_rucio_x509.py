@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from devstack_jupyter_config import on_mounted_rse
 from vre_api import call, fails, wait_for_task
 
 
@@ -42,10 +43,7 @@ def jp_server_config(jp_server_config, stack):
     rucio, x509 = stack["rucio"], stack["rucio"]["x509"]
     tls = {"rucio_base_url": x509["rucio_host"], "rucio_ca_cert": x509["ca_cert"]}
     replica = {
-        "mode": "replica",
-        "destination_rse": rucio["mounted_rse"],
-        "rse_mount_path": rucio["mount_path"],
-        "path_begins_at": rucio["path_begins_at"],
+        **on_mounted_rse(rucio),
         "replication_rule_lifetime_days": 1,
     }
     return {

@@ -37,4 +37,23 @@ export const test = galata.extend<{ storageDump: void }>({
   ]
 });
 
+/**
+ * `test.use(patientApplication)`: on a loaded machine JupyterLab can take longer than
+ * Galata's 15 s to show its Launcher; wait for it up to a minute (a wait, not a retry).
+ */
+export const patientApplication: Parameters<typeof test.use>[0] = {
+  waitForApplication: async ({}, use) => {
+    await use(async (page, helpers) => {
+      await page
+        .locator('#jupyterlab-splash')
+        .waitFor({ state: 'detached', timeout: 60_000 });
+      await helpers.waitForCondition(
+        () => helpers.activity.isTabActive('Launcher'),
+        60_000
+      );
+      await helpers.activity.activateTab('Launcher');
+    });
+  }
+};
+
 export { expect };

@@ -1,4 +1,9 @@
-import { expect, IJupyterLabPageFixture, test } from './fixtures';
+import {
+  expect,
+  IJupyterLabPageFixture,
+  patientApplication,
+  test
+} from './fixtures';
 import * as path from 'path';
 
 import {
@@ -8,22 +13,7 @@ import {
   useTheme
 } from './accessibility';
 
-// On a loaded machine JupyterLab can take longer than Galata's 15 s to show
-// its Launcher; wait for it up to a minute (a wait, not a retry).
-test.use({
-  waitForApplication: async ({}, use) => {
-    await use(async (page, helpers) => {
-      await page
-        .locator('#jupyterlab-splash')
-        .waitFor({ state: 'detached', timeout: 60_000 });
-      await helpers.waitForCondition(
-        () => helpers.activity.isTabActive('Launcher'),
-        60_000
-      );
-      await helpers.activity.activateTab('Launcher');
-    });
-  }
-});
+test.use(patientApplication);
 
 /**
  * Against the real server and the dev stack's Zenodo stand-in
